@@ -1,0 +1,193 @@
+"""Scoring: answers in, an `Assessment` out. Pure functions, no Flask.
+
+A dimension's score is the mean of its answered item values after reversal, in
+the instrument's own units, plus the same score as 0-100 of the scale's range.
+A dimension with too few answers is "not scored". Scores are always computed
+here from answers; nothing accepts a score from outside.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .questionnaire import (
+    CONCERN_ORDER,
+    BandLevel,
+    Concern,
+    Dimension,
+    Profile,
+    Questionnaire,
+)
+
+
+class AnswerError(ValueError):
+    """An answer names an unknown item or a value that is not on the scale."""
+
+    def __init__(self, item_id: str, reason: str):
+        self.item_id = item_id
+        self.reason = reason
+        super().__init__(f"{item_id}: {reason}")
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: Dimension
+    items_answered: int
+    items_total: int
+    score: float | None
+    """Mean in the instrument's own units, or None when not scored."""
+    score_100: float | None
+    """The same score as 0-100 of the scale's range, or None when not scored."""
+    level: BandLevel | None
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
+
+    @property
+    def concern(self) -> Concern:
+        return self.level.concern if self.level else "none"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    questionnaire: Questionnaire
+    answers: tuple[tuple[str, float], ...]
+    """The scored answers as given (before reversal), in questionnaire order."""
+    dimensions: tuple[DimensionScore, ...]
+    profile: Profile | None
+    safety_answer: int | None
+    safety_flag: bool
+
+    @property
+    def concern(self) -> Concern:
+        """The highest concern of any band or the profile."""
+        concerns = [d.concern for d in self.dimensions]
+        if self.profile:
+            concerns.append(self.profile.concern)
+        return max(concerns, key=CONCERN_ORDER.__getitem__, default="none")
+
+    @property
+    def complete(self) -> bool:
+        return all(d.scored for d in self.dimensions)
+
+    def dimension(self, dimension_id: str) -> DimensionScore | None:
+        return next((d for d in self.dimensions if d.dimension.id == dimension_id), None)
+
+    @property
+    def raised(self) -> tuple[DimensionScore, ...]:
+        """Dimensions whose band carries some or high concern."""
+        return tuple(d for d in self.dimensions if d.concern != "none")
+
+
+def _number(item_id: str, raw: Any) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise AnswerError(item_id, f"{raw!r} is not a number")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise AnswerError(item_id, f"{raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise AnswerError(item_id, f"{raw!r} is not a number")
+    return value
+
+
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def score_dimension(
+    questionnaire: Questionnaire, dimension: Dimension, answers: Mapping[str, float]
+) -> DimensionScore:
+    """Score one dimension from checked answers (item id to scale value)."""
+    lo, hi = questionnaire.scale.minimum, questionnaire.scale.maximum
+    values = [
+        (lo + hi - answers[item.id]) if item.reverse else answers[item.id]
+        for item in dimension.items
+        if item.id in answers
+    ]
+    total = len(dimension.items)
+    # The tiny tolerance keeps 4 of 6 answered from failing a 2/3 minimum.
+    if not values or len(values) / total + 1e-9 < questionnaire.min_answered:
+        return DimensionScore(dimension, len(values), total, None, None, None)
+    score = _mean(values)
+    score_100 = (score - lo) / (hi - lo) * 100
+    score_100 = min(100.0, max(0.0, score_100))
+    return DimensionScore(
+        dimension, len(values), total, score, score_100, dimension.bands.level_for(score)
+    )
+
+
+def check_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, Any]
+) -> tuple[dict[str, float], int | None]:
+    """Split raw answers into scored item values and the safety answer, or raise `AnswerError`."""
+    scored: dict[str, float] = {}
+    safety_answer: int | None = None
+    safety = questionnaire.safety
+    for item_id, raw in answers.items():
+        if raw is None:
+            continue
+        if safety and item_id == safety.id:
+            value = _number(item_id, raw)
+            if not value.is_integer() or safety.option_for(int(value)) is None:
+                raise AnswerError(item_id, f"{raw!r} is not one of this question's options")
+            safety_answer = int(value)
+            continue
+        if questionnaire.item(item_id) is None:
+            raise AnswerError(item_id, "unknown item id")
+        value = _number(item_id, raw)
+        if questionnaire.scale.option_for(value) is None:
+            allowed = ", ".join(f"{o.value:g}" for o in questionnaire.scale.options)
+            raise AnswerError(item_id, f"{raw!r} is not on the scale ({allowed})")
+        scored[item_id] = value
+    return scored, safety_answer
+
+
+def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessment:
+    """Score answers (item id to value; missing items are unanswered) into an `Assessment`."""
+    scored, safety_answer = check_answers(questionnaire, answers)
+    dimensions = tuple(score_dimension(questionnaire, d, scored) for d in questionnaire.dimensions)
+    levels = {d.dimension.id: (d.level.id if d.level else None) for d in dimensions}
+    profile = None
+    if all(d.scored for d in dimensions):
+        profile = next((p for p in questionnaire.profiles if p.matches(levels)), None)
+    safety_flag = False
+    if questionnaire.safety and safety_answer is not None:
+        option = questionnaire.safety.option_for(safety_answer)
+        safety_flag = bool(option and option.flag)
+    ordered = tuple((i.id, scored[i.id]) for i in questionnaire.items if i.id in scored)
+    return Assessment(questionnaire, ordered, dimensions, profile, safety_answer, safety_flag)
+
+
+def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
+    """A JSON-ready view of an Assessment (English msgids, not translated)."""
+    q = assessment.questionnaire
+    return {
+        "questionnaire": {"id": q.id, "version": q.version},
+        "dimensions": [
+            {
+                "id": d.dimension.id,
+                "name": d.dimension.name,
+                "scored": d.scored,
+                "score": None if d.score is None else round(d.score, 4),
+                "score_100": None if d.score_100 is None else round(d.score_100, 2),
+                "scale": {"min": q.scale.minimum, "max": q.scale.maximum},
+                "band": None
+                if d.level is None
+                else {"id": d.level.id, "label": d.level.label, "concern": d.level.concern},
+                "band_source": d.dimension.bands.source,
+                "items_answered": d.items_answered,
+                "items_total": d.items_total,
+            }
+            for d in assessment.dimensions
+        ],
+        "profile": None
+        if assessment.profile is None
+        else {"id": assessment.profile.id, "name": assessment.profile.name},
+        "concern": assessment.concern,
+        "safety_flag": assessment.safety_flag,
+    }

@@ -1,0 +1,74 @@
+"""The burnout-app command: validate and score."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from burnout_app.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+FULL = REPO / "questionnaires" / "burnout-self-check.yaml"
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def test_validate_shipped_files():
+    result = run("validate", *sorted((REPO / "questionnaires").glob("*.yaml")))
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output and "burnout-self-check 1.0, 18 items" in result.output
+
+
+def test_validate_defaults_to_installed_files():
+    result = run("validate")
+    assert result.exit_code == 0
+    assert "burnout-check-in" in result.output
+
+
+def test_validate_bad_file_exits_nonzero_with_lines(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = FULL.read_text("utf-8").replace("id: cy_motions", "id: ex_wake_tired", 1)
+    bad.write_text(text, "utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    assert f"{bad}: dimensions[1].items[1].id: duplicate item id 'ex_wake_tired'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_malformed_yaml(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [\n", "utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    assert "malformed YAML" in result.output
+
+
+def test_validate_missing_file(tmp_path):
+    result = run("validate", tmp_path / "nope.yaml")
+    assert result.exit_code == 1
+    assert "cannot read file" in result.output
+
+
+def test_score_prints_assessment(tmp_path):
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"ex_nothing_left": 6, "ex_energy_for_day": 0}), "utf-8")
+    check_in = REPO / "questionnaires" / "burnout-check-in.yaml"
+    result = run("score", check_in, "--answers", answers)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    ex = data["dimensions"][0]
+    assert ex["score"] == 6 and ex["band"]["id"] == "high"
+    assert data["dimensions"][1]["scored"] is False
+
+
+def test_score_bad_answer_names_item(tmp_path):
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"ex_wake_tired": 9}), "utf-8")
+    result = run("score", FULL, "--answers", answers)
+    assert result.exit_code == 1
+    assert "ex_wake_tired: 9 is not on the scale" in result.output
+    assert "Traceback" not in result.output

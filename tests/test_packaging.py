@@ -1,0 +1,81 @@
+"""`pip install .` (not editable) carries the content folders and works from any directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        cwd=out,
+    )
+    (path,) = out.glob("burnout_app-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_wheel_carries_content(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "burnout_app/questionnaires/burnout-self-check.yaml",
+        "burnout_app/questionnaires/burnout-check-in.yaml",
+        "burnout_app/domain/schemas/questionnaire.schema.json",
+        "burnout_app/referrals/crisis-lines.yaml",
+    ):
+        assert needed in names
+
+
+@pytest.mark.slow
+def test_installed_copy_validates_from_elsewhere(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = (
+        "import burnout_app, sys; from burnout_app.cli import main; "
+        "print(burnout_app.__file__); sys.argv=['burnout-app','validate']; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(target) in result.stdout
+    assert "burnout-self-check 1.0" in result.stdout
+    assert str(target) in result.stdout.splitlines()[1]  # the installed files, not the repo's
