@@ -16,7 +16,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/burnout-app validate
+	$(BIN)/burnout-app serve
 
 # Browser tests need Debian's Chromium at /usr/bin/chromium; install it when missing.
 chromium:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import click
 
 from .domain.content import ContentError
 from .domain.questionnaire import load_questionnaire, load_questionnaires, questionnaire_files
+from .domain.referrals import load_referrals
 from .domain.scoring import AnswerError, assess, assessment_to_dict
 
 
@@ -21,20 +23,40 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
-    """Check questionnaire files (default: the installed ones).
+@click.option(
+    "--referrals",
+    "referrals_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Referral folder to check (default: the installed one).",
+)
+def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
+    """Check questionnaire files (default: the installed ones) and the referral folder.
 
     Prints one line per problem, naming the file, the place in it and the rule
     it broke, and exits with status 1 if there is any.
     """
     paths = list(files) or questionnaire_files()
+    problems = []
+    found = {}
     try:
         found = load_questionnaires(paths)
     except ContentError as exc:
-        for problem in exc.problems:
+        problems += exc.problems
+    try:
+        referrals = load_referrals(referrals_dir)
+    except ContentError as exc:
+        problems += exc.problems
+        referrals = None
+    if problems:
+        for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
+    if referrals:
+        click.echo(
+            f"ok  referrals: {len(referrals.countries)} countries with crisis lines, "
+            f"{len(referrals.allowed_hosts)} allowed link hosts"
+        )
     for questionnaire in found.values():
         click.echo(
             f"ok  {questionnaire.source_file}: {questionnaire.id} {questionnaire.version}, "
@@ -68,3 +90,28 @@ def score(questionnaire: Path, answers_file: Path) -> None:
     except AnswerError as exc:
         raise click.ClickException(f"{answers_file}: {exc}") from None
     click.echo(json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=max(2, (os.cpu_count() or 1) + 1),
+    show_default="CPU count + 1, at least 2",
+    type=int,
+    help="Worker processes.",
+)
+@click.option("--threads", default=1, show_default=True, type=int, help="Threads per worker.")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the app with gunicorn (waitress where gunicorn cannot run)."""
+    from .serving import serve as run
+
+    shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
+    click.echo(f"Burnout Self-Check is running at http://{shown}:{port}/  (Ctrl+C stops it)")
+    try:
+        run(host, port, workers, threads)
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("content files are not valid; the app did not start") from None

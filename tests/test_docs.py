@@ -50,3 +50,11 @@ def test_readme_has_exactly_two_setup_commands():
     block = re.search(r"```sh\n(.*?)```", setup, re.S).group(1)
     commands = [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
     assert commands == ["make run", "make test"]
+
+
+def test_every_config_key_is_documented():
+    from burnout_app.config import SETTINGS
+
+    section = README.split("<!-- config-keys")[1].split("\n## ")[0]
+    for name in SETTINGS:
+        assert f"`BURNOUT_{name}`" in section, f"BURNOUT_{name} is not in the README"

@@ -1,0 +1,42 @@
+"""The application factory. Nothing happens at import time."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import load_config
+from .content_store import load_content
+
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config, content (validated, or start-up stops), i18n, blueprints."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = load_config(overrides=test_config)
+    if not config["SECRET_KEY"]:
+        # One process only: tokens would not survive a restart or cross workers.
+        # `burnout-app serve` sets one key for all its workers.
+        log.warning("BURNOUT_SECRET_KEY is not set; using a random key for this process")
+        config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.update(config)
+    # Never put a session cookie on anyone: the session is not used anywhere.
+    app.config["SESSION_COOKIE_NAME"] = "unused"
+    app.extensions["burnout_content"] = load_content(config)
+
+    from . import i18n
+    from .web import errors, init_jinja, pages, security, selfcheck
+
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    init_jinja(app)
+    app.register_blueprint(pages.root)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(selfcheck.bp)
+    return app

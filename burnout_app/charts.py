@@ -1,0 +1,64 @@
+"""Geometry of the score chart, drawn as server-side SVG by ``_chart.svg.html``.
+
+Plain Python, shared by the results page and the PDF so they always agree. The
+chart is a bar across the scale, split into the bands, with a marker at the
+score. Bands are labelled in text and use different fills and patterns, so
+nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domain.scoring import DimensionScore
+
+WIDTH = 320.0
+BAR_X = 4.0
+BAR_WIDTH = WIDTH - 2 * BAR_X
+
+
+@dataclass(frozen=True)
+class Segment:
+    level_id: str
+    label: str
+    x: float
+    width: float
+    index: int
+    current: bool
+
+    @property
+    def label_x(self) -> float:
+        return self.x + self.width / 2
+
+
+@dataclass(frozen=True)
+class Chart:
+    segments: tuple[Segment, ...]
+    marker_x: float | None
+    width: float = WIDTH
+
+
+def chart_for(score: DimensionScore, scale_min: float, scale_max: float) -> Chart:
+    """Band segments and the marker position for one dimension's score."""
+    span = scale_max - scale_min
+
+    def x_of(value: float) -> float:
+        return BAR_X + (value - scale_min) / span * BAR_WIDTH
+
+    levels = score.dimension.bands.levels
+    segments = []
+    for n, level in enumerate(levels):
+        start = x_of(level.lower)
+        end = x_of(levels[n + 1].lower) if n + 1 < len(levels) else BAR_X + BAR_WIDTH
+        segments.append(
+            Segment(
+                level.id,
+                level.label,
+                round(start, 2),
+                round(end - start, 2),
+                n,
+                score.level is not None and score.level.id == level.id,
+            )
+        )
+    marker = round(x_of(score.score), 2) if score.score is not None else None
+    return Chart(tuple(segments), marker)

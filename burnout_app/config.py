@@ -1,0 +1,85 @@
+"""Configuration: safe defaults, then environment variables, then a test dict.
+
+Every setting can be given as an environment variable ``BURNOUT_<NAME>``. The
+README's "Configuration" table lists them all (tests/test_docs.py checks).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+# name: (default, type, description). The description is the README's.
+SETTINGS: dict[str, tuple[Any, type, str]] = {
+    "SECRET_KEY": (
+        None,
+        str,
+        "Signs the form tokens. Set the same value on every machine. "
+        "`burnout-app serve` makes a random one per start when it is unset.",
+    ),
+    "FORM_TOKEN_MAX_AGE": (
+        7200,
+        int,
+        "Seconds a question page stays valid. After that the page is shown again "
+        "with every answer kept.",
+    ),
+    "TRUSTED_ORIGINS": (
+        "",
+        str,
+        "Extra origins (comma-separated, like `https://check.example.org`) accepted "
+        "in the `Origin` header of form posts, for deployments behind a proxy that "
+        "changes the host name.",
+    ),
+    "DEFAULT_QUESTIONNAIRE": ("burnout-self-check", str, "The questionnaire of the start page."),
+    "DEFAULT_COUNTRY": (
+        "",
+        str,
+        "Country code for crisis lines when the language has no country of its own. "
+        "Empty: the most likely country for the language (CLDR).",
+    ),
+    "QUESTIONNAIRES_DIR": ("", str, "Folder of questionnaire files. Empty: the installed ones."),
+    "REFERRALS_DIR": ("", str, "Folder of referral files. Empty: the installed ones."),
+    "MAX_CONTENT_LENGTH": (
+        64 * 1024,
+        int,
+        "Largest request body in bytes; larger ones get 413.",
+    ),
+    "HSTS": (
+        False,
+        bool,
+        "Send `Strict-Transport-Security` (turn on only when served over HTTPS).",
+    ),
+    "PDF_CONCURRENCY": (
+        2,
+        int,
+        "PDFs one worker process renders at once; more get 503 with `Retry-After`.",
+    ),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _convert(value: str, kind: type) -> Any:
+    if kind is bool:
+        return value.strip().lower() in _TRUE
+    if kind is int:
+        return int(value)
+    return value
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Defaults, then ``BURNOUT_*`` environment variables, then ``overrides``."""
+    environ = os.environ if environ is None else environ
+    config = {name: default for name, (default, _kind, _doc) in SETTINGS.items()}
+    for name, (_default, kind, _doc) in SETTINGS.items():
+        raw = environ.get(f"BURNOUT_{name}")
+        if raw is not None and raw != "":
+            try:
+                config[name] = _convert(raw, kind)
+            except ValueError:
+                raise ValueError(f"BURNOUT_{name}={raw!r}: must be {kind.__name__}") from None
+    config.update(overrides or {})
+    return config

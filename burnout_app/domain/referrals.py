@@ -1,0 +1,274 @@
+"""The referral directory (``referrals/*.yaml``) and what to show for an Assessment.
+
+Pure functions, no Flask. Which resources show depends on the Assessment (its
+concern and safety flag), the country the person picked and the portal's own
+resources. Every link is https and on the reviewed allowlist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .content import (
+    ContentError,
+    ContentProblem,
+    duplicate_problems,
+    format_path,
+    package_content_dir,
+    read_yaml,
+    schema_problems,
+)
+from .scoring import Assessment
+
+FILES = {
+    "allowed_hosts": ("allowed-hosts.yaml", "allowed-hosts.schema.json"),
+    "crisis": ("crisis-lines.yaml", "crisis-lines.schema.json"),
+    "guidance": ("guidance.yaml", "guidance.schema.json"),
+}
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    name: str
+    phone: str
+    tel: str
+    hours: str
+    description: str
+    url: str
+    source: str
+    verified: dt.date
+    sms: str | None = None
+
+
+@dataclass(frozen=True)
+class HelplineDirectory:
+    name: str
+    url: str
+    description: str
+    source: str
+    verified: dt.date
+
+
+@dataclass(frozen=True)
+class CrisisHelp:
+    """Crisis help for one country; ``known`` is False for the fallback."""
+
+    country: str
+    known: bool
+    emergency: str | None
+    lines: tuple[CrisisLine, ...]
+    emergency_advice: str
+    directory: HelplineDirectory
+
+
+@dataclass(frozen=True)
+class NextStep:
+    key: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Professional:
+    """A kind of licensed help, or a portal's own resource (then with contact details)."""
+
+    id: str
+    name: str
+    text: str
+    phone: str | None = None
+    tel: str | None = None
+    hours: str | None = None
+    url: str | None = None
+    translate: bool = True
+    """False for a portal's own texts, which are shown as written."""
+
+
+@dataclass(frozen=True)
+class SelfCare:
+    dimension_id: str | None
+    """None for the general ideas shown when nothing is raised."""
+    ideas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferralDirectory:
+    countries: Mapping[str, tuple[str | None, tuple[CrisisLine, ...]]] = field(hash=False)
+    emergency_advice: str
+    directory: HelplineDirectory
+    next_steps: Mapping[str, NextStep] = field(hash=False)
+    professionals: tuple[Professional, ...]
+    self_care: Mapping[str, tuple[str, ...]] = field(hash=False)
+    allowed_hosts: frozenset[str]
+
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        return tuple(self.countries)
+
+    def crisis_help(self, country: str | None) -> CrisisHelp:
+        """Crisis help for a country code, or the fallback for any other."""
+        code = (country or "").upper()
+        if code in self.countries:
+            emergency, lines = self.countries[code]
+            return CrisisHelp(code, True, emergency, lines, self.emergency_advice, self.directory)
+        return CrisisHelp(code, False, None, (), self.emergency_advice, self.directory)
+
+    def link_allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme == "https" and parts.hostname in self.allowed_hosts
+
+
+@dataclass(frozen=True)
+class ReferralSet:
+    """What to show after one Assessment."""
+
+    crisis_first: bool
+    next_step: NextStep
+    crisis: CrisisHelp
+    self_care: tuple[SelfCare, ...]
+    professionals: tuple[Professional, ...]
+
+
+def _iso_dates(value: Any) -> Any:
+    """YAML reads 2026-11-21 as a date; schemas see ISO strings."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    return value
+
+
+def _link_problems(
+    file: str, data: Any, hosts: frozenset[str], path: list[Any]
+) -> list[ContentProblem]:
+    problems = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in {"url", "source"} and isinstance(value, str):
+                host = urlsplit(value).hostname
+                if host not in hosts:
+                    problems.append(
+                        ContentProblem(
+                            file,
+                            format_path([*path, key]),
+                            f"host {host!r} is not on the allowlist (allowed-hosts.yaml)",
+                        )
+                    )
+            else:
+                problems += _link_problems(file, value, hosts, [*path, key])
+    elif isinstance(data, list):
+        for n, value in enumerate(data):
+            problems += _link_problems(file, value, hosts, [*path, n])
+    return problems
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def link_problems(file: str, data: Any, hosts: frozenset[str]) -> list[ContentProblem]:
+    """Problems for every ``url``/``source`` whose host is not on the allowlist."""
+    return _link_problems(file, data, hosts, [])
+
+
+def load_referrals(directory: Path | None = None) -> ReferralDirectory:
+    """Load and validate the referral folder, or raise `ContentError` with every problem."""
+    directory = directory or package_content_dir("referrals")
+    raw: dict[str, Any] = {}
+    problems: list[ContentProblem] = []
+    for key, (name, schema) in FILES.items():
+        path = directory / name
+        try:
+            data = _iso_dates(read_yaml(path))
+        except ContentError as exc:
+            problems += exc.problems
+            continue
+        found = schema_problems(str(path), data, schema)
+        if isinstance(data, dict) and not found:
+            raw[key] = (str(path), data)
+        problems += found
+    if problems:
+        raise ContentError(problems)
+
+    hosts = frozenset(raw["allowed_hosts"][1]["allowed_hosts"])
+    crisis_file, crisis = raw["crisis"]
+    guidance_file, guidance = raw["guidance"]
+    problems += link_problems(crisis_file, crisis, hosts)
+    problems += duplicate_problems(
+        guidance_file,
+        ((p["id"], ["professionals", n, "id"]) for n, p in enumerate(guidance["professionals"])),
+        "professional id",
+    )
+    if problems:
+        raise ContentError(problems)
+
+    countries = {
+        code: (
+            entry["emergency"],
+            tuple(
+                CrisisLine(
+                    name=line["name"],
+                    phone=line["phone"],
+                    tel=line["tel"],
+                    sms=line.get("sms"),
+                    hours=line["hours"],
+                    description=line["description"],
+                    url=line["url"],
+                    source=line["source"],
+                    verified=_date(line["verified"]),
+                )
+                for line in entry["lines"]
+            ),
+        )
+        for code, entry in crisis["countries"].items()
+    }
+    fallback = crisis["fallback"]
+    d = fallback["directory"]
+    return ReferralDirectory(
+        countries=countries,
+        emergency_advice=fallback["emergency_advice"],
+        directory=HelplineDirectory(
+            d["name"], d["url"], d["description"], d["source"], _date(d["verified"])
+        ),
+        next_steps={
+            key: NextStep(key, step["title"], step["text"])
+            for key, step in guidance["next_steps"].items()
+        },
+        professionals=tuple(
+            Professional(p["id"], p["name"], p["text"]) for p in guidance["professionals"]
+        ),
+        self_care={k: tuple(v) for k, v in guidance["self_care"].items()},
+        allowed_hosts=hosts,
+    )
+
+
+def select_referrals(
+    directory: ReferralDirectory,
+    assessment: Assessment,
+    country: str | None,
+    portal_resources: Sequence[Professional] = (),
+) -> ReferralSet:
+    """The resources to show for one Assessment, country and portal."""
+    key = "safety" if assessment.safety_flag else assessment.concern
+    raised = assessment.raised
+    self_care = tuple(
+        SelfCare(d.dimension.id, directory.self_care[d.dimension.id])
+        for d in raised
+        if d.dimension.id in directory.self_care
+    )
+    if not self_care:
+        # Nothing raised, or a questionnaire whose dimension ids have no ideas of their own.
+        self_care = (SelfCare(None, directory.self_care["general"]),)
+    return ReferralSet(
+        crisis_first=assessment.safety_flag,
+        next_step=directory.next_steps[key],
+        crisis=directory.crisis_help(country),
+        self_care=self_care,
+        professionals=(*portal_resources, *directory.professionals),
+    )

@@ -1,0 +1,33 @@
+"""The country whose crisis lines are shown: picked by the person, else from the locale."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from .. import i18n
+from . import content
+
+OTHER = "other"
+
+
+def resolve_country(requested: str | None) -> str | None:
+    """A known country code, ``other``, or None when the request names nonsense.
+
+    With nothing requested, the default comes from the locale, never from the
+    IP address.
+    """
+    if not requested:
+        default = i18n.default_country(i18n.current_locale(), current_app.config["DEFAULT_COUNTRY"])
+        return default if default in content().referrals.countries else OTHER
+    if requested == OTHER:
+        return OTHER
+    code = requested.upper()
+    if len(code) == 2 and code.isalpha():
+        return code if code in content().referrals.countries else OTHER
+    return None
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name in the page's language), sorted by name, for the picker."""
+    names = [(code, i18n.country_name(code)) for code in content().referrals.country_codes]
+    return sorted(names, key=lambda pair: pair[1])

@@ -1,0 +1,66 @@
+"""Friendly error pages: say what happened and what to do. Never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .. import i18n
+
+log = logging.getLogger(__name__)
+
+# What to tell people, by status. The exception's own description is for
+# operators and tests; it is shown as a detail line only for 400s.
+MESSAGES = {
+    400: ("Something was wrong with that request", "Please go back to the start and try again."),
+    403: (
+        "This form can only be sent from this site",
+        "Please open the self-check again and try from there.",
+    ),
+    404: ("Page not found", "Check the address, or go back to the start."),
+    405: ("That is not how this page works", "Please go back to the start and try again."),
+    413: ("That was more than this page can take", "Please go back to the start and try again."),
+    500: ("Sorry, something went wrong on our side", "Please try again in a moment."),
+    503: ("We are busy right now", "Please try again in a minute."),
+}
+
+
+def _guess_locale() -> None:
+    """Error pages outside a localized blueprint still speak the URL's language."""
+    if getattr(g, "locale", None):
+        return
+    first = request.path.strip("/").split("/", 1)[0]
+    g.locale = i18n.locale_from_url(first) or i18n.DEFAULT_LOCALE
+
+
+def _render(status: int, detail: str | None):
+    _guess_locale()
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template(
+            "error.html",
+            status=status,
+            title=gettext(title),
+            advice=gettext(advice),
+            detail=detail if status == 400 else None,
+        ),
+        status,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        response = _render(exc.code or 500, exc.description)
+        if exc.code == 405:
+            return response[0], 405, {"Allow": ", ".join(exc.valid_methods or [])}
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        # Log the failure, never the request body (it holds answers).
+        log.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
+        return _render(InternalServerError.code, None)

@@ -1,0 +1,55 @@
+"""Pages that are not the questions: start, crisis, privacy, the root redirect, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+
+from .. import i18n
+from . import content, localized_blueprint, questionnaire_or_404
+from .country import country_choices, resolve_country
+
+root = Blueprint("root", __name__)
+bp = localized_blueprint("pages", __name__)
+
+
+@root.get("/")
+def index():
+    """Send the browser to its language's start page."""
+    response = redirect(url_for("pages.start", lang=i18n.url_code(i18n.best_locale())))
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+@root.get("/healthz")
+def healthz():
+    store = content()
+    return jsonify(status="ok", questionnaires=sorted(store.questionnaires))
+
+
+@bp.get("/")
+def start():
+    questionnaire = questionnaire_or_404(content().default_questionnaire)
+    return render_template("pages/start.html", q=questionnaire)
+
+
+@bp.get("/check/<questionnaire_id>/")
+def start_questionnaire(questionnaire_id: str):
+    return render_template("pages/start.html", q=questionnaire_or_404(questionnaire_id))
+
+
+@bp.get("/crisis")
+def crisis():
+    country = resolve_country(request.args.get("country"))
+    if country is None:
+        abort(400, "Choose a country from the list.")
+    return render_template(
+        "pages/crisis.html",
+        crisis=content().referrals.crisis_help(country),
+        country=country,
+        countries=country_choices(),
+    )
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("pages/privacy.html")

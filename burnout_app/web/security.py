@@ -1,0 +1,112 @@
+"""Form protection without cookies, and the security headers on every response.
+
+A question page carries a signed, time-limited token in a hidden field instead
+of a session. A post is also refused when the browser says it came from another
+site (``Sec-Fetch-Site``) or names another ``Origin``. Because every page sends
+``Referrer-Policy: no-referrer``, browsers send ``Origin: null`` on our own form
+posts, so ``null`` is accepted and ``Sec-Fetch-Site`` does the real work.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask, Response, current_app, g, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.exceptions import BadRequest, Forbidden
+
+_SALT = "burnout-app.form-token.v1"
+
+
+class TokenState(enum.Enum):
+    VALID = "valid"
+    EXPIRED = "expired"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def make_token(questionnaire_id: str) -> str:
+    """A token for the forms of one questionnaire."""
+    return _serializer().dumps({"q": questionnaire_id})
+
+
+def check_token(token: str | None, questionnaire_id: str) -> TokenState:
+    """VALID or EXPIRED; a missing, tampered or foreign token is a 400."""
+    if not token:
+        raise BadRequest("The form was sent without its security token.")
+    try:
+        payload = _serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
+    except SignatureExpired as exc:
+        payload = exc.payload and _serializer().load_payload(exc.payload)
+        state = TokenState.EXPIRED
+    except BadSignature:
+        raise BadRequest("The form's security token is not valid.") from None
+    else:
+        state = TokenState.VALID
+    if not isinstance(payload, dict) or payload.get("q") != questionnaire_id:
+        raise BadRequest("The form's security token is not valid.")
+    return state
+
+
+def check_origin() -> None:
+    """Refuse a post that the browser says came from another site."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
+        raise Forbidden("This form can only be sent from this site.")
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        own = f"{request.scheme}://{request.host}"
+        trusted = {
+            o.strip().rstrip("/")
+            for o in current_app.config["TRUSTED_ORIGINS"].split(",")
+            if o.strip()
+        }
+        if origin.rstrip("/") != own and origin.rstrip("/") not in trusted:
+            raise Forbidden("This form can only be sent from this site.")
+
+
+def content_security_policy(frame_ancestors: str = "'self'") -> str:
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            "form-action 'self'",
+            "connect-src 'self'",
+            "base-uri 'none'",
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+def _set_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault(
+        "Content-Security-Policy",
+        content_security_policy(getattr(g, "frame_ancestors", "'self'")),
+    )
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = (
+        "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+        "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+    )
+    if getattr(g, "no_store", False) or request.method == "POST":
+        # Anything built from answers must not be kept by the browser or a proxy.
+        headers["Cache-Control"] = "no-store"
+    elif "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-cache"
+    if current_app.config["HSTS"]:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    # The anonymous path sets no cookie, whatever an extension might try.
+    headers.remove("Set-Cookie")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_set_headers)

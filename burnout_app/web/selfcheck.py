@@ -1,0 +1,153 @@
+"""The questions and the results.
+
+Every step posts the whole form: the answers so far travel in hidden fields.
+The last step posts to the results URL, which scores the answers again from
+scratch. Results are rendered from the POST and never stored.
+"""
+
+from __future__ import annotations
+
+from flask import abort, g, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
+
+from ..charts import chart_for
+from ..domain.questionnaire import Questionnaire
+from ..domain.referrals import select_referrals
+from ..domain.scoring import assess
+from . import content, localized_blueprint, questionnaire_or_404
+from .country import country_choices, resolve_country
+from .forms import Step, Submission, parse_submission, step_form, steps_for
+from .security import TokenState, check_origin, check_token, make_token
+
+bp = localized_blueprint("selfcheck", __name__)
+
+
+def _render_step(
+    questionnaire: Questionnaire,
+    step: Step,
+    answers: dict[str, str],
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+):
+    steps = steps_for(questionnaire)
+    last = step.number == len(steps)
+    endpoint = "selfcheck.results" if last else "selfcheck.questions"
+    g.no_store = True
+    return (
+        render_template(
+            "selfcheck/step.html",
+            q=questionnaire,
+            step=step,
+            step_count=len(steps),
+            answers=answers,
+            errors=errors or {},
+            notice=notice,
+            token=make_token(questionnaire.id),
+            action=url_for(endpoint, questionnaire_id=questionnaire.id),
+        ),
+        status,
+    )
+
+
+def _read_post(questionnaire: Questionnaire) -> tuple[Submission, TokenState]:
+    check_origin()
+    submission = parse_submission(questionnaire, request.form)
+    state = check_token(submission.meta.get("token"), questionnaire.id)
+    return submission, state
+
+
+def _step_number(submission: Submission, count: int) -> int | None:
+    raw = submission.meta.get("step")
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= count:
+        abort(400, "The form named a step that does not exist.")
+    return int(raw)
+
+
+EXPIRED = (
+    "This page was open for a long time, so we could not accept it. "
+    "Your answers are kept: please check them and continue."
+)
+
+
+def _errors(questionnaire: Questionnaire, step: Step, answers: dict[str, str]):
+    form = step_form(questionnaire, step, MultiDict(answers))
+    if form.validate():
+        return {}
+    return {name: str(field.errors[0]) for name, field in form._fields.items() if field.errors}
+
+
+def _advance(questionnaire: Questionnaire, final: bool):
+    """Handle one post from a question page or the results page."""
+    submission, state = _read_post(questionnaire)
+    steps = steps_for(questionnaire)
+    answers = submission.answers_text()
+    number = _step_number(submission, len(steps))
+    action = submission.meta.get("action", "continue")
+    if action not in {"continue", "back"}:
+        abort(400, "The form asked for something this page cannot do.")
+    if number is not None:
+        step = steps[number - 1]
+        if state is TokenState.EXPIRED:
+            return _render_step(questionnaire, step, answers, notice=gettext(EXPIRED))
+        if action == "back":
+            return _render_step(questionnaire, steps[max(number - 2, 0)], answers)
+        errors = _errors(questionnaire, step, answers)
+        if errors:
+            return _render_step(questionnaire, step, answers, errors=errors)
+        if number < len(steps) and not final:
+            return _render_step(questionnaire, steps[number], answers)
+    elif not final:
+        abort(400, "The form did not say which step it came from.")
+    elif state is TokenState.EXPIRED:
+        return _render_step(questionnaire, steps[-1], answers, notice=gettext(EXPIRED))
+    # Results: every step must be complete; otherwise show the first gap.
+    for step in steps:
+        errors = _errors(questionnaire, step, answers)
+        if errors:
+            return _render_step(questionnaire, step, answers, errors=errors)
+    return _render_results(questionnaire, submission)
+
+
+def _render_results(questionnaire: Questionnaire, submission: Submission):
+    country = resolve_country(submission.meta.get("country"))
+    if country is None:
+        abort(400, "Choose a country from the list.")
+    assessment = assess(questionnaire, submission.answers)
+    referrals = select_referrals(content().referrals, assessment, country)
+    g.no_store = True
+    charts = {
+        d.dimension.id: chart_for(d, questionnaire.scale.minimum, questionnaire.scale.maximum)
+        for d in assessment.dimensions
+        if d.scored
+    }
+    return render_template(
+        "selfcheck/results.html",
+        q=questionnaire,
+        assessment=assessment,
+        referrals=referrals,
+        charts=charts,
+        answers=submission.answers_text(),
+        country=country,
+        countries=country_choices(),
+        token=make_token(questionnaire.id),
+    )
+
+
+@bp.get("/check/<questionnaire_id>/questions")
+def questions(questionnaire_id: str):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    return _render_step(questionnaire, steps_for(questionnaire)[0], {})
+
+
+@bp.post("/check/<questionnaire_id>/questions")
+def questions_post(questionnaire_id: str):
+    return _advance(questionnaire_or_404(questionnaire_id), final=False)
+
+
+@bp.post("/check/<questionnaire_id>/results")
+def results(questionnaire_id: str):
+    return _advance(questionnaire_or_404(questionnaire_id), final=True)
