@@ -1,0 +1,171 @@
+"""What only a browser shows: keyboard use, no JavaScript, axe-core, a phone-sized screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .browser_support import browser, live_server  # noqa: F401 - fixtures
+from .conftest import FULL
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+@pytest.fixture
+def page(browser, live_server):  # noqa: F811
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(live_server.url) else outside.append(request.url)
+        ),
+    )
+    yield page
+    context.close()
+    assert outside == [], f"requests left the app: {outside}"
+
+
+def answer_step_by_click(page, value_index: int) -> None:
+    for fieldset in page.locator("fieldset").all():
+        fieldset.locator("input[type=radio]").nth(value_index).check()
+
+
+def test_keyboard_only(page, live_server):  # noqa: F811
+    page.goto(f"{live_server.url}/en/")
+    # Tab to "Start now" and press Enter.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Start now":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/questions")
+    pages = 0
+    answered_something = True
+    while "Your results" not in page.title():
+        pages += 1
+        assert pages < 10, "the keyboard flow did not reach the results"
+        answered: set[str] = set()
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            active = page.evaluate(
+                "(() => { const a = document.activeElement;"
+                " return {tag: a.tagName, type: a.type, name: a.name, value: a.value}; })()"
+            )
+            if active["type"] == "radio" and active["name"] not in answered:
+                # Space picks the focused option, arrows move to the next one.
+                page.keyboard.press("Space")
+                page.keyboard.press("ArrowDown")
+                answered.add(active["name"])
+            elif active["tag"] == "BUTTON" and active["value"] == "continue":
+                with page.expect_navigation():
+                    page.keyboard.press("Enter")
+                break
+        answered_something = answered_something and bool(answered)
+    assert answered_something
+    assert page.locator("h1").inner_text() == "Your results"
+    # Every scored item got the second option (value 1) through the keyboard.
+    assert page.locator(".dimension").count() == 3
+
+
+def test_focus_is_visible(page, live_server):  # noqa: F811
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_without_javascript(browser, live_server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/")
+    page.get_by_role("button", name="Start now").click()
+    # An unanswered page gives the error summary, with links to each question.
+    page.get_by_role("button", name="Continue").click()
+    assert page.title().startswith("Error:")
+    links = page.locator(".error-summary a")
+    assert links.count() == 6
+    links.first.click()
+    assert page.url.endswith("#ex_nothing_left-0")
+    for step in range(4):
+        answer_step_by_click(page, 5 if step < 3 else 0)
+        page.locator("button[value=continue]").click()
+    assert page.locator("h1").inner_text() == "Your results"
+    assert page.locator(".dimension").count() == 3
+    assert "Print" not in page.locator("main").inner_text()
+    # The country choice works without script too.
+    page.select_option("#country", "GB")
+    page.get_by_role("button", name="Show crisis lines").click()
+    assert "Samaritans" in page.locator("main").inner_text()
+    assert context.cookies() == []
+    context.close()
+
+
+def _axe_violations(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+        },
+    )
+    # A run that checked nothing would also report no violations.
+    assert len(results.response["passes"]) > 10
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+def test_axe_finds_no_violations(page, live_server):  # noqa: F811
+    checked = {}
+    page.goto(f"{live_server.url}/en/")
+    checked["start"] = _axe_violations(page)
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    checked["question"] = _axe_violations(page)
+    page.locator("button[value=continue]").click()
+    checked["error"] = _axe_violations(page)
+    answer_step_by_click(page, 6)
+    for _ in range(3):
+        page.locator("button[value=continue]").click()
+        answer_step_by_click(page, 1)
+    page.locator("button[value=continue]").click()
+    assert page.locator("h1").inner_text() == "Your results"
+    checked["results"] = _axe_violations(page)
+    page.goto(f"{live_server.url}/en/crisis")
+    checked["crisis"] = _axe_violations(page)
+    page.goto(f"{live_server.url}/en/privacy")
+    checked["privacy"] = _axe_violations(page)
+    assert {name: v for name, v in checked.items() if v} == {}
+
+
+def test_results_on_a_phone(browser, live_server):  # noqa: F811
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    for step in range(4):
+        answer_step_by_click(page, 5 if step < 3 else 1)
+        page.locator("button[value=continue]").click()
+    assert page.locator("h1").inner_text() == "Your results"
+    # Crisis help first (safety answered yes), and nothing wider than the screen.
+    assert page.locator(".crisis-first").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "results-375.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    first_chart = page.locator("svg.chart").first.bounding_box()
+    assert first_chart["width"] > 250
+    context.close()
+
+
+def test_print_button_only_with_javascript(page, live_server):  # noqa: F811
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+    assert FULL.id in page.url
