@@ -25,17 +25,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         log.warning("BURNOUT_SECRET_KEY is not set; using a random key for this process")
         config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.update(config)
-    # Never put a session cookie on anyone: the session is not used anywhere.
-    app.config["SESSION_COOKIE_NAME"] = "unused"
     app.extensions["burnout_content"] = load_content(config)
 
     from . import i18n
-    from .web import errors, init_jinja, pages, security, selfcheck
+    from .web import errors, fragments, init_jinja, pages, security, selfcheck
 
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     init_jinja(app)
+    fragments.init_app(app)
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
     app.register_blueprint(selfcheck.bp)

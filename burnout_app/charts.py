@@ -60,5 +60,6 @@ def chart_for(score: DimensionScore, scale_min: float, scale_max: float) -> Char
                 score.level is not None and score.level.id == level.id,
             )
         )
-    marker = round(x_of(score.score), 2) if score.score is not None else None
+    # The marker sits at the score as shown (one decimal), so the chart and the text agree.
+    marker = round(x_of(round(score.score, 1)), 2) if score.score is not None else None
     return Chart(tuple(segments), marker)

@@ -6,11 +6,15 @@ referrals) hold English msgids, translated at render time through gettext.
 
 from __future__ import annotations
 
-from babel import Locale
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale, support
 from babel.core import get_global
-from babel.numbers import format_decimal
-from flask import Flask, g, request
-from flask_babel import Babel, get_translations
+from babel.numbers import parse_pattern
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+from jinja2 import pass_context
 
 from .domain.content import package_content_dir
 
@@ -37,7 +41,7 @@ def current_locale() -> str:
 
 
 def text_direction(locale: str) -> str:
-    return "rtl" if Locale.parse(locale).language in RTL_LANGUAGES else "ltr"
+    return "rtl" if _locale(locale).language in RTL_LANGUAGES else "ltr"
 
 
 def best_locale() -> str:
@@ -63,14 +67,71 @@ def default_country(locale: str, configured: str = "") -> str:
 
 
 def country_name(code: str, locale: str | None = None) -> str:
-    return Locale.parse(locale or current_locale()).territories.get(code, code)
+    return _locale(locale or current_locale()).territories.get(code, code)
+
+
+def translations() -> support.NullTranslations:
+    """The current locale's catalog, loaded once per app and locale.
+
+    Flask-Babel resolves the catalog on every call; a results page makes dozens
+    of calls, so catalogs are kept on the app, one per locale.
+    """
+    locale = current_locale()
+    catalogs: dict = current_app.extensions["burnout_catalogs"]
+    catalog = catalogs.get(locale)
+    if catalog is None:
+        catalog = support.Translations.load(
+            str(package_content_dir("translations")), [locale], domain="messages"
+        )
+        catalogs[locale] = catalog
+    return catalog
+
+
+def gettext(text: str, **variables) -> str:
+    """``gettext`` for Python code and templates, with %-formatting when given variables."""
+    translated = translations().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
 
 
 def translate_content(text: str | None) -> str:
     """Translate a msgid from a content file, with no %-formatting."""
     if not text:
         return text or ""
-    return get_translations().ugettext(text)
+    return translations().ugettext(text)
+
+
+@pass_context
+def _translate_filter(context, text: str | None) -> str:
+    """The ``|tr`` filter: like `translate_content`, with the catalog bound for this render."""
+    if not text:
+        return text or ""
+    catalog = context.get("_catalog")
+    return (catalog or translations()).ugettext(text)
+
+
+def _bound_gettext() -> dict:
+    """Template ``_``, ``gettext`` and ``ngettext`` bound to this request's catalog.
+
+    Jinja resolves these names in the render context before the environment, so
+    a page looks its catalog up once instead of once per string. Translated text
+    holds no HTML, so plain strings (escaped on output) are right here.
+    """
+    catalog = translations()
+
+    def bound_gettext(text: str, **variables) -> str:
+        translated = catalog.ugettext(text)
+        return translated % variables if variables else translated
+
+    def bound_ngettext(singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        return catalog.ungettext(singular, plural, num) % variables
+
+    return {"_catalog": catalog, "gettext": bound_gettext, "ngettext": bound_ngettext}
 
 
 def html_lang(locale: str) -> str:
@@ -87,21 +148,36 @@ def language_links() -> list[tuple[str, str]]:
     return [(locale, language_name(locale)) for locale in LOCALES]
 
 
+@cache
+def _locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
+@cache
+def _decimal_pattern(digits: int):
+    return parse_pattern("#,##0" + ("." + "#" * digits if digits else ""))
+
+
 def number(value: float | None, digits: int = 1) -> str:
     """A score in the page's number format, with at most ``digits`` decimals."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(round(value, digits), format=pattern, locale=current_locale())
+    return _decimal_pattern(digits).apply(
+        Decimal(str(round(value, digits))), _locale(current_locale())
+    )
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["burnout_catalogs"] = {}
     Babel(
         app,
         locale_selector=current_locale,
         default_translation_directories=str(package_content_dir("translations")),
     )
-    app.jinja_env.filters["tr"] = translate_content
+    # Flask-Babel installed its own callables; ours look the catalog up once per request.
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    app.jinja_env.filters["tr"] = _translate_filter
+    app.context_processor(_bound_gettext)
     app.jinja_env.globals.update(
         country_name=country_name,
         current_locale=current_locale,

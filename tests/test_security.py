@@ -211,3 +211,12 @@ def test_no_500_on_garbage(client):
 def test_action_urls_carry_no_answers(flow):
     html = flow.complete(answers_for()).get_data(as_text=True)
     assert "?" not in form_action(html)
+
+
+def test_session_cannot_be_written(app):
+    from flask import session
+
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        with pytest.raises(RuntimeError):
+            session["x"] = 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,16 +39,20 @@ class Option:
 class Scale:
     options: tuple[Option, ...]
 
-    @property
+    @cached_property
     def minimum(self) -> float:
         return min(o.value for o in self.options)
 
-    @property
+    @cached_property
     def maximum(self) -> float:
         return max(o.value for o in self.options)
 
+    @cached_property
+    def _by_value(self) -> dict[float, Option]:
+        return {o.value: o for o in self.options}
+
     def option_for(self, value: float) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
+        return self._by_value.get(value)
 
 
 @dataclass(frozen=True)
@@ -141,12 +146,16 @@ class Questionnaire:
     safety: SafetyItem | None
     source_file: str = ""
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
         return tuple(item for dim in self.dimensions for item in dim.items)
 
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        return {item.id: item for item in self.items}
+
     def item(self, item_id: str) -> Item | None:
-        return next((i for i in self.items if i.id == item_id), None)
+        return self._items_by_id.get(item_id)
 
     def dimension(self, dimension_id: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)

@@ -84,6 +84,8 @@ class Assessment:
 
 
 def _number(item_id: str, raw: Any) -> float:
+    if type(raw) is float and math.isfinite(raw):
+        return raw  # the common case: already parsed by the web form
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise AnswerError(item_id, f"{raw!r} is not a number")
     try:

@@ -49,6 +49,12 @@ def question_text(questionnaire: Questionnaire, field_id: str) -> str:
 
 
 def init_jinja(app) -> None:
-    from .forms import value_text
+    from ..charts import chart_for
+    from .forms import hidden_inputs, value_text
 
-    app.jinja_env.globals.update(question_text=question_text, value_text=value_text)
+    app.jinja_env.globals.update(
+        question_text=question_text,
+        value_text=value_text,
+        chart_for=chart_for,
+        hidden_inputs=hidden_inputs,
+    )

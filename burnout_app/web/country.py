@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app
 
 from .. import i18n
@@ -27,7 +29,12 @@ def resolve_country(requested: str | None) -> str | None:
     return None
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> tuple[tuple[str, str], ...]:
     """(code, name in the page's language), sorted by name, for the picker."""
-    names = [(code, i18n.country_name(code)) for code in content().referrals.country_codes]
-    return sorted(names, key=lambda pair: pair[1])
+    return _choices(content().referrals.country_codes, i18n.current_locale())
+
+
+@cache
+def _choices(codes: tuple[str, ...], locale: str) -> tuple[tuple[str, str], ...]:
+    names = [(code, i18n.country_name(code, locale)) for code in codes]
+    return tuple(sorted(names, key=lambda pair: pair[1]))

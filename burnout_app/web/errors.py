@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template, request
-from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import i18n
+from ..i18n import gettext
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from wtforms import Form, RadioField
@@ -96,6 +97,17 @@ def parse_submission(questionnaire: Questionnaire, form: MultiDict) -> Submissio
         else:
             raise BadRequest(f"The form has a field this questionnaire does not know: {key!r}.")
     return Submission(answers, meta)
+
+
+def hidden_inputs(fields: Mapping[str, str], skip: tuple[str, ...] = ()) -> Markup:
+    """Hidden inputs that carry answers (and meta fields) to the next page's post."""
+    return Markup(
+        "\n".join(
+            f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+            for name, value in fields.items()
+            if name not in skip
+        )
+    )
 
 
 def step_form(questionnaire: Questionnaire, step: Step, formdata: MultiDict | None) -> Form:

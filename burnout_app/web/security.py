@@ -10,8 +10,11 @@ posts, so ``null`` is accepted and ``Sec-Fetch-Site`` does the real work.
 from __future__ import annotations
 
 import enum
+import time
+from functools import cache
 
 from flask import Flask, Response, current_app, g, request
+from flask.sessions import NullSession, SessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import BadRequest, Forbidden
 
@@ -28,8 +31,18 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def make_token(questionnaire_id: str) -> str:
-    """A token for the forms of one questionnaire."""
-    return _serializer().dumps({"q": questionnaire_id})
+    """A token for the forms of one questionnaire.
+
+    Tokens carry only the questionnaire id and a timestamp with one-second
+    resolution, so one made in the same second is reused as it is identical.
+    """
+    cache: dict = current_app.extensions.setdefault("burnout_tokens", {})
+    key = (questionnaire_id, int(time.time()))
+    token = cache.get(key)
+    if token is None:
+        cache.clear()
+        token = cache[key] = _serializer().dumps({"q": questionnaire_id})
+    return token
 
 
 def check_token(token: str | None, questionnaire_id: str) -> TokenState:
@@ -67,6 +80,7 @@ def check_origin() -> None:
             raise Forbidden("This form can only be sent from this site.")
 
 
+@cache
 def content_security_policy(frame_ancestors: str = "'self'") -> str:
     return "; ".join(
         [
@@ -108,5 +122,16 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+class NoSessionInterface(SessionInterface):
+    """No session, no cookie: any attempt to write to ``session`` fails loudly."""
+
+    def open_session(self, app: Flask, request) -> NullSession:
+        return NullSession()
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        return None
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = NoSessionInterface()
     app.after_request(_set_headers)

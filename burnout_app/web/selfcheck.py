@@ -8,13 +8,12 @@ scratch. Results are rendered from the POST and never stored.
 from __future__ import annotations
 
 from flask import abort, g, render_template, request, url_for
-from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
-from ..charts import chart_for
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import select_referrals
 from ..domain.scoring import assess
+from ..i18n import gettext
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import country_choices, resolve_country
 from .forms import Step, Submission, parse_submission, step_form, steps_for
@@ -104,10 +103,10 @@ def _advance(questionnaire: Questionnaire, final: bool):
         abort(400, "The form did not say which step it came from.")
     elif state is TokenState.EXPIRED:
         return _render_step(questionnaire, steps[-1], answers, notice=gettext(EXPIRED))
-    # Results: every step must be complete; otherwise show the first gap.
+    # Results: every step must be complete; otherwise show the first gap with its errors.
     for step in steps:
-        errors = _errors(questionnaire, step, answers)
-        if errors:
+        if any(field_id not in answers for field_id in step.field_ids):
+            errors = _errors(questionnaire, step, answers)
             return _render_step(questionnaire, step, answers, errors=errors)
     return _render_results(questionnaire, submission)
 
@@ -119,17 +118,11 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
     assessment = assess(questionnaire, submission.answers)
     referrals = select_referrals(content().referrals, assessment, country)
     g.no_store = True
-    charts = {
-        d.dimension.id: chart_for(d, questionnaire.scale.minimum, questionnaire.scale.maximum)
-        for d in assessment.dimensions
-        if d.scored
-    }
     return render_template(
         "selfcheck/results.html",
         q=questionnaire,
         assessment=assessment,
         referrals=referrals,
-        charts=charts,
         answers=submission.answers_text(),
         country=country,
         countries=country_choices(),
