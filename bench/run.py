@@ -2,6 +2,8 @@
 
 1. Results POST throughput as a share of a bare Flask hello-world, both on
    gunicorn with the same settings (target: at least 50%).
+2. PDF endpoint median time against a bare WeasyPrint render of the same HTML
+   in the same run (target: at most 1.2x).
 """
 
 from __future__ import annotations
@@ -133,8 +135,64 @@ def bench_results_throughput() -> dict:
     }
 
 
+def bench_pdf(rounds: int = 15) -> dict:
+    import statistics
+
+    from weasyprint import HTML
+
+    from burnout_app.app import create_app
+    from burnout_app.pdf import STATIC_DIR
+    from burnout_app.web.forms import parse_submission
+    from burnout_app.web.summary import render_summary_html
+
+    port = free_port()
+    with server(
+        [str(BIN / "burnout-app"), "serve", "--port", str(port), "--workers", "1"], port, "/healthz"
+    ):
+        path, bodies, headers = results_request(port, variants=rounds)
+        path = path.replace("/results", "/summary")
+        endpoint = []
+        for body in [bodies[0], *bodies]:  # the first warms the worker up
+            start = time.perf_counter()
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", data=body, headers=headers, method="POST"
+            )
+            with urllib.request.urlopen(request, timeout=60) as response:
+                assert response.read().startswith(b"%PDF")
+            endpoint.append(time.perf_counter() - start)
+        endpoint = endpoint[1:]
+
+    app = create_app({"SECRET_KEY": "bench"})
+    questionnaire = app.extensions["burnout_content"].questionnaire("burnout-self-check")
+    bare = []
+    with app.test_request_context("/en/"):
+        from flask import g
+        from werkzeug.datastructures import MultiDict
+
+        g.locale = "en"
+        for body in [bodies[0], *bodies]:
+            fields = MultiDict(urllib.parse.parse_qsl(body.decode()))
+            answers = dict(parse_submission(questionnaire, fields).answers)
+            html = render_summary_html(
+                questionnaire, answers, fields["country"], __import__("datetime").datetime.now()
+            )
+            start = time.perf_counter()
+            HTML(string=html, base_url=STATIC_DIR.as_uri() + "/").write_pdf()
+            bare.append(time.perf_counter() - start)
+        bare = bare[1:]
+    endpoint_ms = statistics.median(endpoint) * 1000
+    bare_ms = statistics.median(bare) * 1000
+    return {
+        "rounds": rounds,
+        "endpoint_median_ms": round(endpoint_ms, 1),
+        "bare_weasyprint_median_ms": round(bare_ms, 1),
+        "ratio": round(endpoint_ms / bare_ms, 3),
+        "target_ratio": 1.2,
+    }
+
+
 def main() -> None:
-    figures = {"results_throughput": bench_results_throughput()}
+    figures = {"results_throughput": bench_results_throughput(), "pdf": bench_pdf()}
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(figures, indent=2))

@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["burnout_content"] = load_content(config)
 
     from . import i18n
-    from .web import errors, fragments, init_jinja, pages, security, selfcheck
+    from .web import errors, fragments, init_jinja, pages, security, selfcheck, summary
 
     i18n.init_app(app)
     security.init_app(app)
@@ -38,4 +38,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.root)
     app.register_blueprint(pages.bp)
     app.register_blueprint(selfcheck.bp)
+    app.register_blueprint(summary.bp)
     return app

@@ -115,3 +115,65 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException("content files are not valid; the app did not start") from None
+
+
+@main.command()
+@click.option(
+    "--answers",
+    "answers_file",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="JSON file mapping item ids to values.",
+)
+@click.option(
+    "--questionnaire",
+    "questionnaire_id",
+    default=None,
+    help="Questionnaire id (default: BURNOUT_DEFAULT_QUESTIONNAIRE).",
+)
+@click.option("--lang", default="en", show_default=True, help="Language of the summary.")
+@click.option("--country", default=None, help="Country for crisis lines and paper size.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(path_type=Path), help="PDF file to write."
+)
+def summary(
+    answers_file: Path,
+    questionnaire_id: str | None,
+    lang: str,
+    country: str | None,
+    output: Path,
+) -> None:
+    """Write the summary PDF for a JSON file of answers."""
+    from flask import g
+
+    from . import i18n
+    from .app import create_app
+    from .web.country import resolve_country
+    from .web.summary import summary_pdf
+
+    try:
+        # No forms are signed here, so a throwaway key is enough.
+        app = create_app({"SECRET_KEY": os.urandom(16).hex()})
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    store = app.extensions["burnout_content"]
+    model = store.questionnaire(questionnaire_id or store.default_questionnaire)
+    if model is None:
+        raise click.ClickException(f"no questionnaire {questionnaire_id!r}")
+    locale = i18n.locale_from_url(lang)
+    if locale is None:
+        raise click.ClickException(
+            f"no language {lang!r} (available: {', '.join(map(i18n.url_code, i18n.LOCALES))})"
+        )
+    try:
+        answers = json.loads(answers_file.read_text("utf-8"))
+        assess(model, answers)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{answers_file}: {exc}") from None
+    with app.test_request_context(f"/{lang}/"):
+        g.locale = locale
+        chosen = resolve_country(country)
+        if chosen is None:
+            raise click.ClickException(f"not a country code: {country!r}")
+        output.write_bytes(summary_pdf(model, answers, chosen))
+    click.echo(f"wrote {output}")

@@ -11,6 +11,7 @@ from functools import cache
 
 from babel import Locale, support
 from babel.core import get_global
+from babel.dates import format_date
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
@@ -167,6 +168,11 @@ def number(value: float | None, digits: int = 1) -> str:
     )
 
 
+def long_date(value) -> str:
+    """A date in the page's long format (21 November 2026, 21 de noviembre de 2026)."""
+    return format_date(value, format="long", locale=_locale(current_locale()))
+
+
 def init_app(app: Flask) -> None:
     app.extensions["burnout_catalogs"] = {}
     Babel(
@@ -187,4 +193,5 @@ def init_app(app: Flask) -> None:
         language_links=language_links,
         url_code=url_code,
         number=number,
+        long_date=long_date,
     )

@@ -97,7 +97,7 @@ def test_without_javascript(browser, live_server):  # noqa: F811
         page.locator("button[value=continue]").click()
     assert page.locator("h1").inner_text() == "Your results"
     assert page.locator(".dimension").count() == 3
-    assert "Print" not in page.locator("main").inner_text()
+    assert not page.get_by_role("button", name="Print").is_visible()
     # The country choice works without script too.
     page.select_option("#country", "GB")
     page.get_by_role("button", name="Show crisis lines").click()
@@ -165,7 +165,35 @@ def test_results_on_a_phone(browser, live_server):  # noqa: F811
     context.close()
 
 
-def test_print_button_only_with_javascript(page, live_server):  # noqa: F811
+def _to_results(page, live_server):  # noqa: F811
     page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
-    assert page.evaluate("document.documentElement.classList.contains('js')")
+    for step in range(4):
+        answer_step_by_click(page, 3 if step < 3 else 0)
+        page.locator("button[value=continue]").click()
+    assert page.locator("h1").inner_text() == "Your results"
+
+
+def test_print_button_only_with_javascript_and_clean_print(page, live_server):  # noqa: F811
+    _to_results(page, live_server)
+    assert page.get_by_role("button", name="Print").is_visible()
+    page.emulate_media(media="print")
+    for selector in (".site-header", ".site-footer", ".actions", "button"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator(".dimension").first.is_visible()
     assert FULL.id in page.url
+
+
+def test_pdf_download_from_results(page, live_server):  # noqa: F811
+    _to_results(page, live_server)
+    page.select_option("#country", "DE")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download summary (PDF)").click()
+    download = info.value
+    assert download.suggested_filename.startswith("burnout-summary-")
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    assert "0800 111 0 111" in PdfReader(download.path()).pages[-1].extract_text() + "".join(
+        p.extract_text() for p in PdfReader(download.path()).pages
+    )

@@ -24,7 +24,10 @@ MESSAGES = {
     405: ("That is not how this page works", "Please go back to the start and try again."),
     413: ("That was more than this page can take", "Please go back to the start and try again."),
     500: ("Sorry, something went wrong on our side", "Please try again in a moment."),
-    503: ("We are busy right now", "Please try again in a minute."),
+    503: (
+        "We are busy right now",
+        "Many summaries are being made at the moment. Please wait a few seconds and try again.",
+    ),
 }
 
 
@@ -57,6 +60,8 @@ def init_app(app: Flask) -> None:
         response = _render(exc.code or 500, exc.description)
         if exc.code == 405:
             return response[0], 405, {"Allow": ", ".join(exc.valid_methods or [])}
+        if exc.code == 503:
+            return response[0], 503, {"Retry-After": "10"}
         return response
 
     @app.errorhandler(Exception)

@@ -111,6 +111,14 @@ def _advance(questionnaire: Questionnaire, final: bool):
     return _render_results(questionnaire, submission)
 
 
+def render_step_with_notice(questionnaire: Questionnaire, submission: Submission):
+    """The last step again, with every answer kept and the expired-token notice."""
+    steps = steps_for(questionnaire)
+    return _render_step(
+        questionnaire, steps[-1], submission.answers_text(), notice=gettext(EXPIRED)
+    )
+
+
 def _render_results(questionnaire: Questionnaire, submission: Submission):
     country = resolve_country(submission.meta.get("country"))
     if country is None:

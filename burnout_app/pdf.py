@@ -1,0 +1,119 @@
+"""The summary PDF: WeasyPrint with a fetcher that reaches nothing outside the package.
+
+Plain Python, no Flask: the caller renders the HTML (with the same partials as
+the results page) and this module turns it into a tagged PDF/UA-1 document.
+Every URL except the package's own stylesheet and fonts is refused: no
+``file:``, no ``http(s):`` to anywhere, no ``data:``. A finisher strips any
+embedded file, so a summary can never carry an attachment.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+# A host under the reserved .invalid TLD: it can never resolve, and only the
+# fetcher below gives it meaning.
+BASE_URL = "https://burnout-app.invalid/static/"
+ALLOWED_SUFFIXES = {".css", ".ttf"}
+LETTER_COUNTRIES = {"US", "CA"}
+
+
+class RefusedURL(ValueError):
+    """A URL outside the package's own static files."""
+
+
+class PackageFetcher(URLFetcher):
+    """Serves the package's CSS and fonts; refuses every other URL."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"https"}, allow_redirects=False, timeout=1)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        path = self.resolve(url)
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".ttf":
+            mime = "font/ttf"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    @staticmethod
+    def resolve(url: str) -> Path:
+        """The static file a URL names, or `RefusedURL`."""
+        parts = urlsplit(url)
+        base = urlsplit(BASE_URL)
+        if (
+            parts.scheme != "https"
+            or parts.netloc != base.netloc
+            or not parts.path.startswith(base.path)
+            or parts.query
+            or parts.fragment
+            or parts.username
+            or parts.password
+        ):
+            log.info("PDF renderer refused a URL outside the package")
+            raise RefusedURL(f"refused: {url[:80]}")
+        relative = parts.path[len(base.path) :]
+        path = (STATIC_DIR / relative).resolve()
+        if STATIC_DIR not in path.parents or path.suffix not in ALLOWED_SUFFIXES:
+            raise RefusedURL(f"refused: {url[:80]}")
+        if not path.is_file():
+            raise RefusedURL(f"no such file: {url[:80]}")
+        return path
+
+
+def _strip_embedded_files(document, pdf) -> None:
+    """Finisher: no embedded file, whatever the HTML asked for."""
+    names = pdf.catalog.get("Names")
+    if names is not None and "EmbeddedFiles" in names:
+        del names["EmbeddedFiles"]
+
+
+def paper_size(country: str | None) -> str:
+    """Letter in the US and Canada, A4 elsewhere."""
+    return "letter" if (country or "").upper() in LETTER_COUNTRIES else "A4"
+
+
+def render_pdf(html: str, country: str | None, page_label_css: str = "") -> bytes:
+    """Turn summary HTML into PDF bytes (tagged PDF/UA-1, fonts embedded and subset)."""
+    page_css = CSS(
+        string=f"@page {{ size: {paper_size(country)}; {page_label_css} }}",
+        url_fetcher=PackageFetcher(),
+    )
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=PackageFetcher())
+    return document.write_pdf(
+        stylesheets=[page_css],
+        pdf_variant="pdf/ua-1",
+        presentational_hints=False,
+        attachments=[],
+        custom_metadata=False,
+        finisher=_strip_embedded_files,
+    )
+
+
+class RenderSlots:
+    """At most N renders at once in this process; more are told to come back later."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._semaphore = threading.BoundedSemaphore(limit)
+
+    @contextmanager
+    def slot(self) -> Iterator[bool]:
+        """Yields True with a slot held, or False at once when all are busy."""
+        acquired = self._semaphore.acquire(blocking=False)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                self._semaphore.release()

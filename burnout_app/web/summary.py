@@ -1,0 +1,95 @@
+"""The summary PDF, made from a POST of the answers: scored again, rendered, never stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flask import Response, abort, current_app, g, render_template, request
+
+from .. import i18n
+from ..domain.questionnaire import Questionnaire
+from ..domain.referrals import select_referrals
+from ..domain.scoring import assess
+from ..pdf import RenderSlots, render_pdf
+from . import content, localized_blueprint, questionnaire_or_404
+from .country import resolve_country
+from .forms import parse_submission, steps_for
+from .security import TokenState, check_origin, check_token
+
+bp = localized_blueprint("summary", __name__)
+
+
+def page_label_css() -> str:
+    """``@bottom-center`` content for "Page 1 of 2" in the page's language."""
+    label = i18n.gettext("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
+    parts = []
+    for piece in re.split(r"(\0page\0|\0pages\0)", label):
+        if piece == "\0page\0":
+            parts.append("counter(page)")
+        elif piece == "\0pages\0":
+            parts.append("counter(pages)")
+        elif piece:
+            escaped = piece.replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'"{escaped}"')
+    return "@bottom-center { content: " + " ".join(parts) + "; }"
+
+
+def render_summary_html(
+    questionnaire: Questionnaire, answers: dict, country: str, created: dt.datetime
+) -> str:
+    """The summary as HTML, from answers (scored here) and a country."""
+    assessment = assess(questionnaire, answers)
+    referrals = select_referrals(content().referrals, assessment, country)
+    return render_template(
+        "summary/summary.html",
+        q=questionnaire,
+        assessment=assessment,
+        referrals=referrals,
+        answers=dict(assessment.answers),
+        country=country,
+        created=created,
+    )
+
+
+def summary_pdf(questionnaire: Questionnaire, answers: dict, country: str) -> bytes:
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = render_summary_html(questionnaire, answers, country, created)
+    return render_pdf(html, country, page_label_css())
+
+
+def _slots() -> RenderSlots:
+    app = current_app._get_current_object()
+    slots = app.extensions.get("burnout_pdf_slots")
+    if slots is None:
+        slots = app.extensions["burnout_pdf_slots"] = RenderSlots(app.config["PDF_CONCURRENCY"])
+    return slots
+
+
+@bp.post("/check/<questionnaire_id>/summary")
+def summary(questionnaire_id: str):
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    check_origin()
+    submission = parse_submission(questionnaire, request.form)
+    state = check_token(submission.meta.get("token"), questionnaire.id)
+    if state is TokenState.EXPIRED:
+        # The results page re-shows the last step with every answer kept.
+        from .selfcheck import render_step_with_notice
+
+        return render_step_with_notice(questionnaire, submission)
+    if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
+        abort(400, i18n.gettext("The summary needs every question answered."))
+    country = resolve_country(submission.meta.get("country"))
+    if country is None:
+        abort(400, i18n.gettext("Choose a country from the list."))
+    with _slots().slot() as acquired:
+        if not acquired:
+            abort(503)
+        pdf = summary_pdf(questionnaire, dict(submission.answers), country)
+    g.no_store = True
+    filename = f"burnout-summary-{dt.date.today().isoformat()}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

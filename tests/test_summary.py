@@ -1,0 +1,290 @@
+"""The summary PDF: real PDFs from WeasyPrint, parsed back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from burnout_app.app import create_app
+from burnout_app.cli import main
+from burnout_app.pdf import PackageFetcher, RefusedURL, render_pdf
+
+from .conftest import SAME_ORIGIN, Flow, answers_for, results_form_fields, visible_text
+from .content_policy import denied_terms
+
+SUMMARY = "/en/check/burnout-self-check/summary"
+A4 = (595, 842)
+LETTER = (612, 792)
+
+
+def summary_fields(client, pattern="worst", safety=0, country="GB", **kwargs):
+    results = Flow(client).complete(answers_for(pattern=pattern, safety=safety, **kwargs))
+    return {**results_form_fields(results.get_data(as_text=True)), "country": country}
+
+
+def post_summary(client, fields, **headers):
+    return client.post(SUMMARY, data=fields, headers={**SAME_ORIGIN, **headers})
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def worst_gb():
+    client = create_app({"SECRET_KEY": "pdf"}).test_client()
+    response = post_summary(client, summary_fields(client, "worst", country="GB"))
+    assert response.status_code == 200
+    return response
+
+
+def test_download_headers(worst_gb):
+    assert worst_gb.mimetype == "application/pdf"
+    assert worst_gb.headers["Cache-Control"] == "no-store"
+    disposition = worst_gb.headers["Content-Disposition"]
+    assert re.fullmatch(
+        r'attachment; filename="burnout-summary-\d{4}-\d{2}-\d{2}\.pdf"', disposition
+    )
+    assert "Set-Cookie" not in worst_gb.headers
+
+
+def test_text_has_scores_statement_and_crisis_number(worst_gb):
+    text = pdf_text(worst_gb.data)
+    for name in ("Exhaustion", "Mental distance", "Reduced accomplishment"):
+        assert name in text
+    assert "Score: 6 on a scale from 0 to 6" in text
+    assert "This is not a diagnosis." in text
+    assert "This summary is not a diagnosis." in text
+    assert "116 123" in text and "999" in text  # GB: Samaritans and emergency
+    assert "Questionnaire: Burnout self-check, version 1.0" in text
+    assert "When my working day ends, I feel I have nothing left to give." in text
+    assert "Every day (6)" in text
+    assert "Page 1 of 2" in text
+
+
+def test_tagged_pdf_ua_with_lang_and_title(worst_gb):
+    reader = PdfReader(io.BytesIO(worst_gb.data))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert catalog["/Lang"] == "en"
+    assert reader.metadata.title == "Burnout self-check: summary"
+    # The PDF/UA-1 identification lives in the (compressed) XMP metadata stream.
+    xmp = catalog["/Metadata"].get_object().get_data()
+    assert b"pdfuaid" in xmp and re.search(rb"pdfuaid:part[^0-9]{0,3}1", xmp)
+
+
+def test_no_embedded_file_and_at_most_two_pages(worst_gb):
+    assert b"/EmbeddedFile" not in worst_gb.data
+    assert len(PdfReader(io.BytesIO(worst_gb.data)).pages) <= 2
+
+
+def test_fonts_are_embedded_and_subset(worst_gb):
+    reader = PdfReader(io.BytesIO(worst_gb.data))
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = (
+                font.get("/FontDescriptor")
+                or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
+            fonts[str(font["/BaseFont"])] = descriptor.get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        # A six-letter tag marks a subset; "Summary-" names our own @font-face fonts,
+        # so nothing came from the fonts installed on the server.
+        assert re.match(r"/[A-Z]{6}\+Summary-", name), name
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+
+
+@pytest.mark.parametrize(
+    ("pattern", "safety", "country", "size"),
+    [
+        ("worst", 1, "US", LETTER),
+        ("best", 0, "CA", LETTER),
+        ("worst", 0, "DE", A4),
+        (None, 2, "other", A4),
+        ("best", 1, "IN", A4),
+    ],
+)
+def test_every_pattern_fits_two_pages_in_the_right_paper(client, pattern, safety, country, size):
+    response = post_summary(client, summary_fields(client, pattern, safety=safety, country=country))
+    reader = PdfReader(io.BytesIO(response.data))
+    assert 1 <= len(reader.pages) <= 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+    text = pdf_text(response.data)
+    if safety == 1:
+        assert text.index("Please reach out for support now") < text.index("Level:")
+
+
+def test_first_page_is_not_blank(worst_gb, tmp_path):
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(worst_gb.data)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-gray", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    (image,) = tmp_path.glob("p*.pgm")
+    data = image.read_bytes()
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+    pixels = data[header.end() :]
+    dark = sum(1 for b in pixels if b < 128)
+    assert dark / len(pixels) > 0.02  # text and charts, not an empty page
+
+
+def test_incomplete_answers_are_400(client):
+    fields = summary_fields(client)
+    del fields["ex_wake_tired"]
+    assert post_summary(client, fields).status_code == 400
+
+
+def test_summary_needs_post(client):
+    assert client.get(SUMMARY).status_code == 405
+
+
+def test_busy_renderer_gives_503_with_retry_after():
+    app = create_app({"SECRET_KEY": "pdf", "PDF_CONCURRENCY": 1})
+    client = app.test_client()
+    fields = summary_fields(client)
+    assert post_summary(client, fields).status_code == 200  # creates the slots
+    slots = app.extensions["burnout_pdf_slots"]
+    with slots.slot() as held:
+        assert held
+        response = post_summary(client, fields)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    assert "We are busy right now" in visible_text(response.get_data(as_text=True))
+    assert post_summary(client, fields).status_code == 200
+
+
+def test_pdf_text_passes_content_policy(client):
+    for pattern, safety in (("worst", 0), ("best", 1), (None, 2)):
+        response = post_summary(client, summary_fields(client, pattern, safety=safety))
+        assert denied_terms(pdf_text(response.data)) == []
+
+
+# --- nothing outside the package -------------------------------------------------
+
+
+class Canary(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self):
+        Canary.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def canary():
+    Canary.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Canary)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def hostile(canary: str) -> list[str]:
+    return [
+        "<link rel=attachment href=file:///etc/passwd>",
+        '<link rel="attachment" href="file:///etc/passwd">',
+        f"<img src={canary}/img>",
+        f'<link rel="stylesheet" href="{canary}/css">',
+        f'<a rel="attachment" href="{canary}/a">x</a>',
+        f"<style>@import url({canary}/import);</style>",
+        '<img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>">',
+        '<link rel="stylesheet" href="https://burnout-app.invalid/static/../../../../etc/passwd">',
+        '<link rel="stylesheet" href="https://burnout-app.invalid/static/css/app.css?x=1">',
+    ]
+
+
+def test_fetcher_refuses_everything_but_packaged_files(canary):
+    assert PackageFetcher.resolve("https://burnout-app.invalid/static/css/pdf.css").is_file()
+    assert PackageFetcher.resolve("https://burnout-app.invalid/static/fonts/NotoSans-Bold.ttf")
+    for url in (
+        "file:///etc/passwd",
+        f"{canary}/x",
+        "https://example.org/static/css/pdf.css",
+        "https://burnout-app.invalid/static/../../../etc/passwd",
+        "https://burnout-app.invalid/static/js/app.js",
+        "https://burnout-app.invalid/etc/passwd",
+        "data:text/css,body{}",
+        "https://user:pw@burnout-app.invalid/static/css/pdf.css",
+    ):
+        with pytest.raises((RefusedURL, ValueError)):
+            PackageFetcher().fetch(url)
+    assert Canary.hits == []
+
+
+def test_hostile_html_reaches_nothing_and_attaches_nothing(canary):
+    html = "<html lang=en><head><title>t</title></head><body><p>x</p>" + "".join(hostile(canary))
+    data = render_pdf(html + "</body></html>", "GB")
+    assert Canary.hits == []
+    assert b"/EmbeddedFile" not in data
+    assert b"root:x:0" not in data and "root:x:0" not in pdf_text(data)
+
+
+def test_hostile_values_in_every_request_field(client, canary):
+    fields = summary_fields(client)
+    for value in hostile(canary):
+        for key in list(fields):
+            response = post_summary(client, {**fields, key: value})
+            assert response.status_code == 400, key  # every field is checked before rendering
+        # Headers are never rendered into the summary.
+        response = post_summary(
+            client,
+            fields,
+            **{"User-Agent": value, "Accept-Language": value, "Referer": value, "X-Note": value},
+        )
+        assert response.status_code == 200
+        assert b"/EmbeddedFile" not in response.data
+        assert "etc/passwd" not in pdf_text(response.data)
+    # The URL itself: language and questionnaire id.
+    for value in ("%3Clink%20rel%3Dattachment%3E", "..%2F..%2Fetc%2Fpasswd"):
+        assert client.post(f"/{value}/check/burnout-self-check/summary").status_code == 404
+    assert Canary.hits == []
+
+
+def test_cli_summary(tmp_path):
+    from click.testing import CliRunner
+
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(answers_for(pattern="worst")), "utf-8")
+    out = tmp_path / "out.pdf"
+    result = CliRunner().invoke(
+        main, ["summary", "--answers", str(answers), "--country", "US", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert (round(float(reader.pages[0].mediabox.width)), 792) == (612, 792)
+    assert "988" in pdf_text(out.read_bytes())
+
+
+def test_cli_summary_bad_answers(tmp_path):
+    from click.testing import CliRunner
+
+    answers = tmp_path / "a.json"
+    answers.write_text('{"ex_wake_tired": 12}', "utf-8")
+    result = CliRunner().invoke(
+        main, ["summary", "--answers", str(answers), "-o", str(tmp_path / "o.pdf")]
+    )
+    assert result.exit_code == 1
+    assert "ex_wake_tired: 12 is not on the scale" in result.output
+    assert not Path(tmp_path / "o.pdf").exists()
