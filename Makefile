@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install chromium lint format bench clean
+.PHONY: run test install catalogs chromium lint format bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,11 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The .mo files are built, never committed.
+catalogs: $(STAMP)
+	$(BIN)/burnout-app translate compile
+
+install: $(STAMP) catalogs
 
 run: install
 	$(BIN)/burnout-app serve

@@ -177,3 +177,44 @@ def summary(
             raise click.ClickException(f"not a country code: {country!r}")
         output.write_bytes(summary_pdf(model, answers, chosen))
     click.echo(f"wrote {output}")
+
+
+@main.group()
+def translate() -> None:
+    """Manage the translation catalogs in translations/ (see the README's Languages)."""
+
+
+@translate.command("extract")
+def translate_extract() -> None:
+    """Extract messages from code, templates, questionnaires and referrals into messages.pot."""
+    from . import translate as t
+
+    click.echo(f"wrote {t.extract()}")
+
+
+@translate.command("init")
+@click.argument("locale")
+def translate_init(locale: str) -> None:
+    """Start a catalog for a new LOCALE (for example it or pt_BR)."""
+    from . import translate as t
+
+    t.init(locale)
+    click.echo(f"created {t.translations_dir() / locale / 'LC_MESSAGES' / 'messages.po'}")
+
+
+@translate.command("update")
+def translate_update() -> None:
+    """Merge messages.pot into every catalog (new messages start untranslated)."""
+    from . import translate as t
+
+    t.update()
+    click.echo("updated the catalogs")
+
+
+@translate.command("compile")
+def translate_compile() -> None:
+    """Compile every catalog (.po) into the .mo files the app reads."""
+    from . import translate as t
+
+    t.compile_catalogs()
+    click.echo("compiled the catalogs")

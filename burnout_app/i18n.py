@@ -19,9 +19,31 @@ from jinja2 import pass_context
 
 from .domain.content import package_content_dir
 
-# The locales we ship, in the order of the language switcher.
-LOCALES: tuple[str, ...] = ("en",)
 DEFAULT_LOCALE = "en"
+
+
+def available_locales() -> tuple[str, ...]:
+    """English (the msgids) and every locale with a catalog in translations/, sorted."""
+    folder = package_content_dir("translations")
+    found = sorted(p.parent.parent.name for p in folder.glob("*/LC_MESSAGES/messages.po"))
+    return (DEFAULT_LOCALE, *[x for x in found if x != DEFAULT_LOCALE])
+
+
+# The locales we ship, in the order of the language switcher.
+LOCALES: tuple[str, ...] = available_locales()
+
+
+def stale_catalogs() -> list[str]:
+    """Catalogs whose compiled .mo is missing or older than the .po."""
+    folder = package_content_dir("translations")
+    stale = []
+    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(str(mo))
+    return stale
+
+
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 
@@ -69,6 +91,11 @@ def default_country(locale: str, configured: str = "") -> str:
 
 def country_name(code: str, locale: str | None = None) -> str:
     return _locale(locale or current_locale()).territories.get(code, code)
+
+
+def N_(text: str) -> str:
+    """Mark a string for extraction; it is translated later, where it is shown."""
+    return text
 
 
 def translations() -> support.NullTranslations:
@@ -174,6 +201,12 @@ def long_date(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    stale = stale_catalogs()
+    if stale:
+        raise RuntimeError(
+            f"{', '.join(stale)}: missing or older than its .po; "
+            "run `burnout-app translate compile` (make run and make test do)"
+        )
     app.extensions["burnout_catalogs"] = {}
     Babel(
         app,
@@ -195,3 +228,69 @@ def init_app(app: Flask) -> None:
         number=number,
         long_date=long_date,
     )
+
+
+# --- Babel extractor for content files -------------------------------------------
+
+# Keys whose string values people read. `name` and `source` have exceptions below.
+TRANSLATABLE_KEYS = {
+    "title",
+    "introduction",
+    "prompt",
+    "label",
+    "name",
+    "description",
+    "step_title",
+    "text",
+    "meaning",
+    "source",
+    "hint",
+    "profiles_source",
+    "hours",
+    "emergency_advice",
+}
+
+
+def _translatable(path: list, key: str, value: str) -> bool:
+    if value.startswith(("http://", "https://")):
+        return False  # crisis-line sources are links, not sentences
+    if key == "name" and ("countries" in path or "directory" in path):
+        return False  # service names are proper nouns; country names come from CLDR
+    if path and path[0] == "self_care":
+        return True
+    return key in TRANSLATABLE_KEYS
+
+
+def extract_yaml(fileobj, keywords, comment_tags, options):
+    """Babel extractor (entry point ``burnout_yaml``) for questionnaire and referral files.
+
+    Yields ``(line, None, msgid, [comment])``; the translator comment names the
+    file and the path inside it, for example ``dimensions[0].items[1].text``.
+    """
+    import yaml
+
+    from .domain.content import format_path
+
+    text = fileobj.read()
+    if isinstance(text, bytes):
+        text = text.decode(options.get("encoding", "utf-8"))
+    name = getattr(fileobj, "name", "")
+    parts = [p for p in str(name).replace("\\", "/").split("/") if p]
+    shown = "/".join(parts[-2:]) if parts else "content"
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                yield from walk(value, [*path, key_node.value])
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                yield from walk(value, [*path, index])
+        elif isinstance(node, yaml.ScalarNode) and node.tag.endswith(":str") and node.value:
+            key = next((p for p in reversed(path) if isinstance(p, str)), "")
+            if _translatable(path, key, node.value):
+                comment = f"{shown}: {format_path(path)}"
+                yield node.start_mark.line + 1, None, node.value, [comment]
+
+    if root is not None:
+        yield from walk(root, [])

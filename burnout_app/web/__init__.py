@@ -48,6 +48,24 @@ def question_text(questionnaire: Questionnaire, field_id: str) -> str:
     return field_id
 
 
+def switch_url(locale: str) -> str:
+    """This page in another language (the start page when this page has no language)."""
+    from flask import request, url_for
+
+    lang = i18n.url_code(locale)
+    endpoint = request.endpoint
+    if (
+        endpoint
+        and endpoint.startswith(("pages.", "selfcheck.", "summary."))
+        and request.method == "GET"
+    ):
+        args = dict(request.view_args or {})
+        if endpoint == "pages.crisis" and request.args.get("country"):
+            args["country"] = request.args["country"]
+        return url_for(endpoint, lang=lang, **args)
+    return url_for("pages.start", lang=lang)
+
+
 def init_jinja(app) -> None:
     from ..charts import chart_for
     from .forms import hidden_inputs, value_text
@@ -57,4 +75,5 @@ def init_jinja(app) -> None:
         value_text=value_text,
         chart_for=chart_for,
         hidden_inputs=hidden_inputs,
+        switch_url=switch_url,
     )

@@ -8,25 +8,31 @@ from flask import Flask, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import i18n
-from ..i18n import gettext
+from ..i18n import N_, gettext
 
 log = logging.getLogger(__name__)
 
 # What to tell people, by status. The exception's own description is for
 # operators and tests; it is shown as a detail line only for 400s.
 MESSAGES = {
-    400: ("Something was wrong with that request", "Please go back to the start and try again."),
-    403: (
-        "This form can only be sent from this site",
-        "Please open the self-check again and try from there.",
+    400: (
+        N_("Something was wrong with that request"),
+        N_("Please go back to the start and try again."),
     ),
-    404: ("Page not found", "Check the address, or go back to the start."),
-    405: ("That is not how this page works", "Please go back to the start and try again."),
-    413: ("That was more than this page can take", "Please go back to the start and try again."),
-    500: ("Sorry, something went wrong on our side", "Please try again in a moment."),
+    403: (
+        N_("This form can only be sent from this site"),
+        N_("Please open the self-check again and try from there."),
+    ),
+    404: (N_("Page not found"), N_("Check the address, or go back to the start.")),
+    405: (N_("That is not how this page works"), N_("Please go back to the start and try again.")),
+    413: (
+        N_("That was more than this page can take"),
+        N_("Please go back to the start and try again."),
+    ),
+    500: (N_("Sorry, something went wrong on our side"), N_("Please try again in a moment.")),
     503: (
-        "We are busy right now",
-        "Many summaries are being made at the moment. Please wait a few seconds and try again.",
+        N_("We are busy right now"),
+        N_("Many summaries are being made at the moment. Please wait a few seconds and try again."),
     ),
 }
 

@@ -19,6 +19,7 @@ from wtforms import Form, RadioField
 from wtforms.validators import InputRequired
 
 from ..domain.questionnaire import Item, Questionnaire, SafetyItem
+from ..i18n import gettext
 
 META_FIELDS = {"token", "step", "action", "country"}
 
@@ -86,16 +87,23 @@ def parse_submission(questionnaire: Questionnaire, form: MultiDict) -> Submissio
     for key in form:
         values = form.getlist(key)
         if len(values) != 1:
-            raise BadRequest(f"The field {key!r} was sent more than once.")
+            raise BadRequest(gettext("The field %(name)s was sent more than once.", name=repr(key)))
         value = values[0]
         if key in allowed:
             if value not in allowed[key]:
-                raise BadRequest(f"The answer to {key!r} is not one of its options.")
+                raise BadRequest(
+                    gettext("The answer to %(name)s is not one of its options.", name=repr(key))
+                )
             answers[key] = allowed[key][value]
         elif key in META_FIELDS:
             meta[key] = value
         else:
-            raise BadRequest(f"The form has a field this questionnaire does not know: {key!r}.")
+            raise BadRequest(
+                gettext(
+                    "The form has a field this questionnaire does not know: %(name)s.",
+                    name=repr(key),
+                )
+            )
     return Submission(answers, meta)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 
 from .. import i18n
+from ..i18n import gettext
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import country_choices, resolve_country
 
@@ -41,7 +42,7 @@ def start_questionnaire(questionnaire_id: str):
 def crisis():
     country = resolve_country(request.args.get("country"))
     if country is None:
-        abort(400, "Choose a country from the list.")
+        abort(400, gettext("Choose a country from the list."))
     return render_template(
         "pages/crisis.html",
         crisis=content().referrals.crisis_help(country),

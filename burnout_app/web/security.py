@@ -18,6 +18,8 @@ from flask.sessions import NullSession, SessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.exceptions import BadRequest, Forbidden
 
+from ..i18n import gettext
+
 _SALT = "burnout-app.form-token.v1"
 
 
@@ -48,18 +50,18 @@ def make_token(questionnaire_id: str) -> str:
 def check_token(token: str | None, questionnaire_id: str) -> TokenState:
     """VALID or EXPIRED; a missing, tampered or foreign token is a 400."""
     if not token:
-        raise BadRequest("The form was sent without its security token.")
+        raise BadRequest(gettext("The form was sent without its security token."))
     try:
         payload = _serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
     except SignatureExpired as exc:
         payload = exc.payload and _serializer().load_payload(exc.payload)
         state = TokenState.EXPIRED
     except BadSignature:
-        raise BadRequest("The form's security token is not valid.") from None
+        raise BadRequest(gettext("The form's security token is not valid.")) from None
     else:
         state = TokenState.VALID
     if not isinstance(payload, dict) or payload.get("q") != questionnaire_id:
-        raise BadRequest("The form's security token is not valid.")
+        raise BadRequest(gettext("The form's security token is not valid."))
     return state
 
 
@@ -67,7 +69,7 @@ def check_origin() -> None:
     """Refuse a post that the browser says came from another site."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
-        raise Forbidden("This form can only be sent from this site.")
+        raise Forbidden(gettext("This form can only be sent from this site."))
     origin = request.headers.get("Origin")
     if origin and origin != "null":
         own = f"{request.scheme}://{request.host}"
@@ -77,7 +79,7 @@ def check_origin() -> None:
             if o.strip()
         }
         if origin.rstrip("/") != own and origin.rstrip("/") not in trusted:
-            raise Forbidden("This form can only be sent from this site.")
+            raise Forbidden(gettext("This form can only be sent from this site."))
 
 
 @cache

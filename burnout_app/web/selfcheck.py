@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import select_referrals
 from ..domain.scoring import assess
-from ..i18n import gettext
+from ..i18n import N_, gettext
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import country_choices, resolve_country
 from .forms import Step, Submission, parse_submission, step_form, steps_for
@@ -45,6 +45,7 @@ def _render_step(
             notice=notice,
             token=make_token(questionnaire.id),
             action=url_for(endpoint, questionnaire_id=questionnaire.id),
+            switch_endpoint="selfcheck.questions",
         ),
         status,
     )
@@ -62,11 +63,11 @@ def _step_number(submission: Submission, count: int) -> int | None:
     if raw is None:
         return None
     if not raw.isdigit() or not 1 <= int(raw) <= count:
-        abort(400, "The form named a step that does not exist.")
+        abort(400, gettext("The form named a step that does not exist."))
     return int(raw)
 
 
-EXPIRED = (
+EXPIRED = N_(
     "This page was open for a long time, so we could not accept it. "
     "Your answers are kept: please check them and continue."
 )
@@ -86,21 +87,24 @@ def _advance(questionnaire: Questionnaire, final: bool):
     answers = submission.answers_text()
     number = _step_number(submission, len(steps))
     action = submission.meta.get("action", "continue")
-    if action not in {"continue", "back"}:
-        abort(400, "The form asked for something this page cannot do.")
+    # "stay" comes from the language switcher: show the same page in another language.
+    if action not in {"continue", "back", "stay"}:
+        abort(400, gettext("The form asked for something this page cannot do."))
     if number is not None:
         step = steps[number - 1]
         if state is TokenState.EXPIRED:
             return _render_step(questionnaire, step, answers, notice=gettext(EXPIRED))
         if action == "back":
             return _render_step(questionnaire, steps[max(number - 2, 0)], answers)
+        if action == "stay":
+            return _render_step(questionnaire, step, answers)
         errors = _errors(questionnaire, step, answers)
         if errors:
             return _render_step(questionnaire, step, answers, errors=errors)
         if number < len(steps) and not final:
             return _render_step(questionnaire, steps[number], answers)
     elif not final:
-        abort(400, "The form did not say which step it came from.")
+        abort(400, gettext("The form did not say which step it came from."))
     elif state is TokenState.EXPIRED:
         return _render_step(questionnaire, steps[-1], answers, notice=gettext(EXPIRED))
     # Results: every step must be complete; otherwise show the first gap with its errors.
@@ -122,7 +126,7 @@ def render_step_with_notice(questionnaire: Questionnaire, submission: Submission
 def _render_results(questionnaire: Questionnaire, submission: Submission):
     country = resolve_country(submission.meta.get("country"))
     if country is None:
-        abort(400, "Choose a country from the list.")
+        abort(400, gettext("Choose a country from the list."))
     assessment = assess(questionnaire, submission.answers)
     referrals = select_referrals(content().referrals, assessment, country)
     g.no_store = True
@@ -135,6 +139,7 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
         country=country,
         countries=country_choices(),
         token=make_token(questionnaire.id),
+        switch_endpoint="selfcheck.results",
     )
 
 
