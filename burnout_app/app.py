@@ -25,10 +25,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         log.warning("BURNOUT_SECRET_KEY is not set; using a random key for this process")
         config["SECRET_KEY"] = secrets.token_hex(32)
     app.config.update(config)
-    app.extensions["burnout_content"] = load_content(config)
-
     from . import i18n
-    from .web import errors, fragments, init_jinja, pages, security, selfcheck, summary
+
+    app.extensions["burnout_content"] = load_content(config, app.instance_path, i18n.LOCALES)
+    from .web import (
+        EMBED_PREFIX,
+        embed,
+        errors,
+        fragments,
+        init_jinja,
+        pages,
+        security,
+        selfcheck,
+        summary,
+    )
 
     i18n.init_app(app)
     security.init_app(app)
@@ -36,7 +46,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     init_jinja(app)
     fragments.init_app(app)
     app.register_blueprint(pages.root)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(selfcheck.bp)
-    app.register_blueprint(summary.bp)
+    app.register_blueprint(embed.bp)
+    for bp in (pages.bp, selfcheck.bp, summary.bp):
+        app.register_blueprint(bp)
+        # The same pages, embedded: compact layout, the portal's theme and resources.
+        app.register_blueprint(bp, name=EMBED_PREFIX + bp.name, url_prefix="/embed/<portal>/<lang>")
     return app

@@ -218,3 +218,47 @@ def translate_compile() -> None:
 
     t.compile_catalogs()
     click.echo("compiled the catalogs")
+
+
+@main.group()
+def portal() -> None:
+    """HR portals: see the README's Embedding guide."""
+
+
+@portal.command("snippet")
+@click.argument("portal_id")
+@click.option(
+    "--base-url",
+    default="http://localhost:8000",
+    show_default=True,
+    help="The public address of this app, as the portal's visitors reach it.",
+)
+@click.option("--lang", default=None, help="Language code for the embedded pages.")
+def portal_snippet(portal_id: str, base_url: str, lang: str | None) -> None:
+    """Print the HTML a portal adds to its page: the script tag, or a plain iframe."""
+    from html import escape
+
+    from .app import create_app
+
+    try:
+        app = create_app({"SECRET_KEY": os.urandom(16).hex()})
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+    found = app.extensions["burnout_content"].portals.get(portal_id)
+    if found is None:
+        raise click.ClickException(f"no portal {portal_id!r} in the instance folder")
+    base = base_url.rstrip("/")
+    path = f"/embed/{found.id}/" + (f"{lang}/" if lang else "")
+    lang_attr = f' data-lang="{escape(lang)}"' if lang else ""
+    click.echo("<!-- With the script: resizes to fit and fires burnout-self-check:completed -->")
+    click.echo("<div data-burnout-self-check></div>")
+    click.echo(
+        f'<script src="{escape(base)}/embed.js" data-portal="{escape(found.id)}"{lang_attr} async>'
+        "</script>"
+    )
+    click.echo("")
+    click.echo("<!-- Without script: a plain iframe -->")
+    click.echo(
+        f'<iframe src="{escape(base + path)}" title="Burnout self-check" '
+        'width="100%" height="1000" referrerpolicy="no-referrer" loading="lazy"></iframe>'
+    )

@@ -40,6 +40,12 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
     ),
     "QUESTIONNAIRES_DIR": ("", str, "Folder of questionnaire files. Empty: the installed ones."),
     "REFERRALS_DIR": ("", str, "Folder of referral files. Empty: the installed ones."),
+    "PORTALS_DIR": (
+        "",
+        str,
+        "Folder of portal files. Empty: `portals/` in the instance folder "
+        "(`instance/portals/` in a checkout).",
+    ),
     "MAX_CONTENT_LENGTH": (
         64 * 1024,
         int,

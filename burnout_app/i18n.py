@@ -16,6 +16,7 @@ from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from .domain.content import package_content_dir
 
@@ -153,11 +154,14 @@ def _bound_gettext() -> dict:
 
     def bound_gettext(text: str, **variables) -> str:
         translated = catalog.ugettext(text)
-        return translated % variables if variables else translated
+        if not variables:
+            return translated
+        # Markup formatting escapes every value except markup such as bidi_isolate().
+        return Markup(escape(translated)) % variables
 
     def bound_ngettext(singular: str, plural: str, num: int, **variables) -> str:
         variables.setdefault("num", num)
-        return catalog.ungettext(singular, plural, num) % variables
+        return Markup(escape(catalog.ungettext(singular, plural, num))) % variables
 
     return {"_catalog": catalog, "gettext": bound_gettext, "ngettext": bound_ngettext}
 
@@ -195,6 +199,11 @@ def number(value: float | None, digits: int = 1) -> str:
     )
 
 
+def bidi_isolate(text: str) -> Markup:
+    """Keep a number or code left-to-right inside right-to-left text."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(text)
+
+
 def long_date(value) -> str:
     """A date in the page's long format (21 November 2026, 21 de noviembre de 2026)."""
     return format_date(value, format="long", locale=_locale(current_locale()))
@@ -227,6 +236,7 @@ def init_app(app: Flask) -> None:
         url_code=url_code,
         number=number,
         long_date=long_date,
+        bidi_isolate=bidi_isolate,
     )
 
 

@@ -44,8 +44,14 @@ def test_wheel_carries_content(wheel):
         "burnout_app/questionnaires/burnout-check-in.yaml",
         "burnout_app/domain/schemas/questionnaire.schema.json",
         "burnout_app/referrals/crisis-lines.yaml",
+        "burnout_app/static/fonts/NotoSansArabic-Regular.ttf",
+        "burnout_app/templates/summary/summary.html",
     ):
         assert needed in names
+    # Every committed catalog is compiled into the wheel.
+    for po in REPO.glob("translations/*/LC_MESSAGES/messages.po"):
+        relative = po.relative_to(REPO).with_suffix(".mo")
+        assert f"burnout_app/{relative}" in names
 
 
 @pytest.mark.slow
@@ -82,4 +88,4 @@ def test_installed_copy_validates_from_elsewhere(wheel, tmp_path):
     assert any(
         line.startswith(f"ok  {target}") and "burnout-self-check 1.0" in line for line in rest
     )
-    assert any(line.startswith("ok  referrals: 12 countries") for line in rest)
+    assert any(line.startswith("ok  referrals: 13 countries") for line in rest)

@@ -8,14 +8,29 @@ from .. import i18n
 from ..content_store import ContentStore
 from ..domain.questionnaire import Questionnaire
 
+EMBED_PREFIX = "embed_"
+
 
 def localized_blueprint(name: str, import_name: str) -> Blueprint:
-    """A blueprint under ``/<lang>``; the language is carried in every URL it builds."""
+    """A blueprint under ``/<lang>``; the language is carried in every URL it builds.
+
+    The app registers each such blueprint twice: as itself, and as
+    ``embed_<name>`` under ``/embed/<portal>/<lang>`` for HR portals. The same
+    views serve both; `link` keeps URLs inside whichever one is in use.
+    """
     bp = Blueprint(name, import_name, url_prefix="/<lang>")
 
     @bp.url_value_preprocessor
     def _take_lang(endpoint, values):
-        locale = i18n.locale_from_url(values.pop("lang", "") if values else "")
+        values = values if values is not None else {}
+        portal_id = values.pop("portal", None)
+        if portal_id is not None:
+            portal = content().portals.get(portal_id)
+            if portal is None:
+                abort(404)
+            g.portal = portal
+            g.frame_ancestors = portal.frame_ancestors
+        locale = i18n.locale_from_url(values.pop("lang", ""))
         if locale is None:
             abort(404)
         g.locale = locale
@@ -23,8 +38,24 @@ def localized_blueprint(name: str, import_name: str) -> Blueprint:
     @bp.url_defaults
     def _add_lang(endpoint, values):
         values.setdefault("lang", i18n.url_code(i18n.current_locale()))
+        if endpoint.startswith(EMBED_PREFIX) and current_portal() is not None:
+            values.setdefault("portal", current_portal().id)
 
     return bp
+
+
+def current_portal():
+    """The portal whose embedded pages this request is for, or None."""
+    return g.get("portal")
+
+
+def link(endpoint: str, **values) -> str:
+    """``url_for`` that stays inside the embedded pages when the request is embedded."""
+    from flask import url_for
+
+    if current_portal() is not None and not endpoint.startswith(("static", EMBED_PREFIX)):
+        endpoint = EMBED_PREFIX + endpoint
+    return url_for(endpoint, **values)
 
 
 def content() -> ContentStore:
@@ -50,20 +81,17 @@ def question_text(questionnaire: Questionnaire, field_id: str) -> str:
 
 def switch_url(locale: str) -> str:
     """This page in another language (the start page when this page has no language)."""
-    from flask import request, url_for
+    from flask import request
 
     lang = i18n.url_code(locale)
-    endpoint = request.endpoint
-    if (
-        endpoint
-        and endpoint.startswith(("pages.", "selfcheck.", "summary."))
-        and request.method == "GET"
-    ):
-        args = dict(request.view_args or {})
-        if endpoint == "pages.crisis" and request.args.get("country"):
+    plain = (request.endpoint or "").removeprefix(EMBED_PREFIX)
+    if plain.startswith(("pages.", "selfcheck.", "summary.")) and request.method == "GET":
+        # An early 404 can leave the URL's own lang and portal here: they are set anew.
+        args = {k: v for k, v in (request.view_args or {}).items() if k not in {"lang", "portal"}}
+        if plain == "pages.crisis" and request.args.get("country"):
             args["country"] = request.args["country"]
-        return url_for(endpoint, lang=lang, **args)
-    return url_for("pages.start", lang=lang)
+        return link(plain, lang=lang, **args)
+    return link("pages.start", lang=lang)
 
 
 def init_jinja(app) -> None:
@@ -76,4 +104,6 @@ def init_jinja(app) -> None:
         chart_for=chart_for,
         hidden_inputs=hidden_inputs,
         switch_url=switch_url,
+        link=link,
+        current_portal=current_portal,
     )

@@ -7,7 +7,7 @@ from functools import cache
 from flask import current_app
 
 from .. import i18n
-from . import content
+from . import content, current_portal
 
 OTHER = "other"
 
@@ -19,7 +19,9 @@ def resolve_country(requested: str | None) -> str | None:
     IP address.
     """
     if not requested:
-        default = i18n.default_country(i18n.current_locale(), current_app.config["DEFAULT_COUNTRY"])
+        portal = current_portal()
+        configured = (portal.country if portal else None) or current_app.config["DEFAULT_COUNTRY"]
+        default = i18n.default_country(i18n.current_locale(), configured)
         return default if default in content().referrals.countries else OTHER
     if requested == OTHER:
         return OTHER

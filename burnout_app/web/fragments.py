@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from markupsafe import Markup
 
 from .. import i18n
@@ -23,7 +23,8 @@ MAX_FRAGMENTS = 4096
 def cached_fragment(*key: Any, caller) -> Markup:
     """Jinja call block: ``{% call cached_fragment("name", part...) %}...{% endcall %}``."""
     store: dict = current_app.extensions["burnout_fragments"]
-    full_key = (i18n.current_locale(), *key)
+    portal = g.get("portal")
+    full_key = (i18n.current_locale(), portal.id if portal else None, *key)
     html = store.get(full_key)
     if html is None:
         html = Markup(caller())

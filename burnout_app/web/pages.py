@@ -6,7 +6,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 
 from .. import i18n
 from ..i18n import gettext
-from . import content, localized_blueprint, questionnaire_or_404
+from . import content, current_portal, localized_blueprint, questionnaire_or_404
 from .country import country_choices, resolve_country
 
 root = Blueprint("root", __name__)
@@ -29,7 +29,9 @@ def healthz():
 
 @bp.get("/")
 def start():
-    questionnaire = questionnaire_or_404(content().default_questionnaire)
+    portal = current_portal()
+    chosen = portal.questionnaire if portal and portal.questionnaire else None
+    questionnaire = questionnaire_or_404(chosen or content().default_questionnaire)
     return render_template("pages/start.html", q=questionnaire)
 
 

@@ -7,14 +7,14 @@ scratch. Results are rendered from the POST and never stored.
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request, url_for
+from flask import abort, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import select_referrals
 from ..domain.scoring import assess
 from ..i18n import N_, gettext
-from . import content, localized_blueprint, questionnaire_or_404
+from . import content, current_portal, link, localized_blueprint, questionnaire_or_404
 from .country import country_choices, resolve_country
 from .forms import Step, Submission, parse_submission, step_form, steps_for
 from .security import TokenState, check_origin, check_token, make_token
@@ -44,7 +44,7 @@ def _render_step(
             errors=errors or {},
             notice=notice,
             token=make_token(questionnaire.id),
-            action=url_for(endpoint, questionnaire_id=questionnaire.id),
+            action=link(endpoint, questionnaire_id=questionnaire.id),
             switch_endpoint="selfcheck.questions",
         ),
         status,
@@ -115,6 +115,12 @@ def _advance(questionnaire: Questionnaire, final: bool):
     return _render_results(questionnaire, submission)
 
 
+def portal_resources() -> tuple:
+    """The embedding portal's own resources (its EAP line), shown first; none otherwise."""
+    portal = current_portal()
+    return portal.resources if portal else ()
+
+
 def render_step_with_notice(questionnaire: Questionnaire, submission: Submission):
     """The last step again, with every answer kept and the expired-token notice."""
     steps = steps_for(questionnaire)
@@ -128,7 +134,7 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
     if country is None:
         abort(400, gettext("Choose a country from the list."))
     assessment = assess(questionnaire, submission.answers)
-    referrals = select_referrals(content().referrals, assessment, country)
+    referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     g.no_store = True
     return render_template(
         "selfcheck/results.html",
@@ -140,6 +146,7 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
         countries=country_choices(),
         token=make_token(questionnaire.id),
         switch_endpoint="selfcheck.results",
+        completed=True,
     )
 
 

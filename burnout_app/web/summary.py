@@ -16,6 +16,7 @@ from . import content, localized_blueprint, questionnaire_or_404
 from .country import resolve_country
 from .forms import parse_submission, steps_for
 from .security import TokenState, check_origin, check_token
+from .selfcheck import portal_resources, render_step_with_notice
 
 bp = localized_blueprint("summary", __name__)
 
@@ -40,7 +41,7 @@ def render_summary_html(
 ) -> str:
     """The summary as HTML, from answers (scored here) and a country."""
     assessment = assess(questionnaire, answers)
-    referrals = select_referrals(content().referrals, assessment, country)
+    referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     return render_template(
         "summary/summary.html",
         q=questionnaire,
@@ -74,8 +75,6 @@ def summary(questionnaire_id: str):
     state = check_token(submission.meta.get("token"), questionnaire.id)
     if state is TokenState.EXPIRED:
         # The results page re-shows the last step with every answer kept.
-        from .selfcheck import render_step_with_notice
-
         return render_step_with_notice(questionnaire, submission)
     if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
         abort(400, i18n.gettext("The summary needs every question answered."))
