@@ -30,8 +30,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["burnout_content"] = load_content(config, app.instance_path, i18n.LOCALES)
     from .web import (
         EMBED_PREFIX,
+        api,
         embed,
         errors,
+        fhir,
         fragments,
         init_jinja,
         pages,
@@ -47,7 +49,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
     app.register_blueprint(pages.root)
     app.register_blueprint(embed.bp)
-    for bp in (pages.bp, selfcheck.bp, summary.bp):
+    app.register_blueprint(api.bp)
+    app.register_blueprint(fhir.bp)
+    for bp in (pages.bp, selfcheck.bp, summary.bp, fhir.download):
         app.register_blueprint(bp)
         # The same pages, embedded: compact layout, the portal's theme and resources.
         app.register_blueprint(bp, name=EMBED_PREFIX + bp.name, url_prefix="/embed/<portal>/<lang>")

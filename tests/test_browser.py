@@ -197,3 +197,25 @@ def test_pdf_download_from_results(page, live_server):  # noqa: F811
     assert "0800 111 0 111" in PdfReader(download.path()).pages[-1].extract_text() + "".join(
         p.extract_text() for p in PdfReader(download.path()).pages
     )
+
+
+def test_language_switcher_is_readable_on_question_pages(page, live_server):  # noqa: F811
+    """Buttons in the header switcher must contrast with the header (axe missed this once)."""
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    colours = page.evaluate(
+        """() => {
+          const header = getComputedStyle(document.querySelector('.site-header')).backgroundColor;
+          return [...document.querySelectorAll('.language-switcher button, .language-switcher a')]
+            .map(el => [getComputedStyle(el).color, header]);
+        }"""
+    )
+    assert len(colours) == 5  # the five other languages
+
+    def luminance(rgb: str) -> float:
+        parts = [int(x) / 255 for x in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for text, background in colours:
+        light, dark = sorted((luminance(text), luminance(background)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, (text, background)

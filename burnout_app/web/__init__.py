@@ -85,7 +85,10 @@ def switch_url(locale: str) -> str:
 
     lang = i18n.url_code(locale)
     plain = (request.endpoint or "").removeprefix(EMBED_PREFIX)
-    if plain.startswith(("pages.", "selfcheck.", "summary.")) and request.method == "GET":
+    if (
+        plain.startswith(("pages.", "selfcheck.", "summary.", "fhir_download."))
+        and request.method == "GET"
+    ):
         # An early 404 can leave the URL's own lang and portal here: they are set anew.
         args = {k: v for k, v in (request.view_args or {}).items() if k not in {"lang", "portal"}}
         if plain == "pages.crisis" and request.args.get("country"):

@@ -63,6 +63,14 @@ def _render(status: int, detail: str | None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            # Routing errors come before any blueprint: the API still answers problem+json.
+            from .api import problem_response
+
+            response = problem_response(exc.code or 500, exc.name, exc.description or exc.name)
+            if exc.code == 405:
+                response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+            return response
         response = _render(exc.code or 500, exc.description)
         if exc.code == 405:
             return response[0], 405, {"Allow": ", ".join(exc.valid_methods or [])}

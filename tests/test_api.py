@@ -1,0 +1,149 @@
+"""JSON API v1: schemathesis against the OpenAPI document, plus the behaviour that matters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from burnout_app.app import create_app
+
+from .conftest import answers_for
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
+APP = create_app({"SECRET_KEY": "api", "PORTALS_DIR": str(FIXTURES)})
+SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+@SCHEMA.parametrize()
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_api_conforms_to_its_openapi_document(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.fixture
+def api():
+    return APP.test_client()
+
+
+ASSESS = "/api/v1/questionnaires/burnout-self-check/assessments"
+
+
+def test_openapi_document_is_3_1_and_lists_every_route(api):
+    doc = api.get("/api/v1/openapi.json").json
+    assert doc["openapi"] == "3.1.0"
+    documented = set(doc["paths"])
+    routes = {
+        str(rule).replace("<questionnaire_id>", "{questionnaire_id}")
+        for rule in APP.url_map.iter_rules()
+        if str(rule).startswith("/api/v1/") and rule.endpoint != "api.openapi"
+    }
+    assert routes == documented
+
+
+def test_assessment_is_computed_from_answers(api):
+    response = api.post(ASSESS, json={"answers": answers_for(pattern="worst"), "country": "gb"})
+    assert response.status_code == 200
+    body = response.json
+    assert [d["band"]["id"] for d in body["dimensions"]] == ["high", "high", "high"]
+    assert body["profile"]["id"] == "burnout"
+    assert body["referrals"]["crisis"]["country"] == "GB"
+    assert body["referrals"]["next_step"]["key"] == "high"
+    assert body["not_a_diagnosis"] == "This is not a diagnosis."
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_safety_flag_and_crisis_first(api):
+    body = api.post(ASSESS, json={"answers": answers_for(safety=1)}).json
+    assert body["safety_flag"] is True
+    assert body["referrals"]["crisis_first"] is True
+    assert body["referrals"]["crisis"]["lines"][0]["phone"] == "988"
+
+
+def test_localised_texts(api):
+    body = api.get("/api/v1/questionnaires/burnout-self-check?lang=de").json
+    assert body["language"] == "de"
+    assert body["title"] == "Burnout-Selbsttest"
+    assert body["scale"][0] == {"value": 0, "label": "Nie"}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        ({"answers": {"ex_wake_tired": 9}}, 422, "answers.ex_wake_tired"),
+        ({"answers": {"nope": 1}}, 422, "answers.nope"),
+        ({"answers": {"ex_wake_tired": "3"}}, 400, "answers.ex_wake_tired"),
+        ({"answers": []}, 400, "answers"),
+        ({}, 400, "answers"),
+        ({"answers": {}, "score": 100}, 400, "score"),
+        ({"answers": {}, "country": "Narnia"}, 400, "country"),
+        ({"answers": {}, "portal": "nope"}, 422, "portal"),
+    ],
+)
+def test_errors_are_problem_json_naming_the_field(api, body, status, field):
+    response = api.post(ASSESS, json=body)
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    problem = response.json
+    assert problem["status"] == status
+    assert problem["errors"][0]["field"] == field
+    assert problem["detail"].startswith(f"{field}: ")
+
+
+def test_other_errors(api):
+    assert api.post(ASSESS, data="answers=1").status_code == 415
+    broken = api.post(ASSESS, data="{", content_type="application/json")
+    assert broken.status_code == 400 and broken.mimetype == "application/problem+json"
+    missing = api.get("/api/v1/questionnaires/nope")
+    assert missing.status_code == 404 and missing.json["detail"] == "no questionnaire 'nope'"
+    wrong = api.delete(ASSESS)
+    assert wrong.status_code == 405 and wrong.mimetype == "application/problem+json"
+    lang = api.get("/api/v1/questionnaires?lang=xx")
+    assert lang.status_code == 400 and lang.json["errors"][0]["field"] == "lang"
+
+
+def test_cors_only_for_portal_origins(api):
+    allowed = api.get("/api/v1/questionnaires", headers={"Origin": "https://intranet.acme.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://intranet.acme.example"
+    assert "Access-Control-Allow-Credentials" not in allowed.headers
+    other = api.get("/api/v1/questionnaires", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+    preflight = api.options(
+        ASSESS,
+        headers={
+            "Origin": "https://intranet.acme.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+
+
+def test_portal_resources_in_api(api):
+    body = api.post(ASSESS, json={"answers": answers_for(), "portal": "acme"}).json
+    assert body["referrals"]["professionals"][0]["name"] == "Acme Employee Assistance Programme"
+    # Without a country the portal's default applies.
+    assert body["referrals"]["crisis"]["country"] == "GB"
