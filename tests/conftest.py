@@ -11,6 +11,9 @@ import pytest
 from burnout_app.app import create_app
 from burnout_app.domain.questionnaire import load_questionnaire
 
+# Browser fixtures live here so that every test module shares one Playwright.
+from .browser_support import browser, live_server, playwright  # noqa: F401
+
 REPO = Path(__file__).resolve().parent.parent
 FULL = load_questionnaire(REPO / "questionnaires" / "burnout-self-check.yaml")
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}

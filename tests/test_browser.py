@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import browser, live_server  # noqa: F401 - fixtures
 from .conftest import FULL
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -15,7 +14,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: F811
+def page(browser, live_server):
     context = browser.new_context()
     page = context.new_page()
     outside: list[str] = []
@@ -31,11 +30,14 @@ def page(browser, live_server):  # noqa: F811
 
 
 def answer_step_by_click(page, value_index: int) -> None:
+    # .all() does not wait for a navigation to finish: wait for a fresh, unanswered step.
+    page.locator(".step-indicator").wait_for()
+    page.locator("input[type=radio]:checked").first.wait_for(state="detached")
     for fieldset in page.locator("fieldset").all():
         fieldset.locator("input[type=radio]").nth(value_index).check()
 
 
-def test_keyboard_only(page, live_server):  # noqa: F811
+def test_keyboard_only(page, live_server):
     page.goto(f"{live_server.url}/en/")
     # Tab to "Start now" and press Enter.
     for _ in range(20):
@@ -73,14 +75,14 @@ def test_keyboard_only(page, live_server):  # noqa: F811
     assert page.locator(".dimension").count() == 3
 
 
-def test_focus_is_visible(page, live_server):  # noqa: F811
+def test_focus_is_visible(page, live_server):
     page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
 
 
-def test_without_javascript(browser, live_server):  # noqa: F811
+def test_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/")
@@ -123,7 +125,7 @@ def _axe_violations(page) -> list:
     ]
 
 
-def test_axe_finds_no_violations(page, live_server):  # noqa: F811
+def test_axe_finds_no_violations(page, live_server):
     checked = {}
     page.goto(f"{live_server.url}/en/")
     checked["start"] = _axe_violations(page)
@@ -145,7 +147,7 @@ def test_axe_finds_no_violations(page, live_server):  # noqa: F811
     assert {name: v for name, v in checked.items() if v} == {}
 
 
-def test_results_on_a_phone(browser, live_server):  # noqa: F811
+def test_results_on_a_phone(browser, live_server):
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
     page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
@@ -165,7 +167,7 @@ def test_results_on_a_phone(browser, live_server):  # noqa: F811
     context.close()
 
 
-def _to_results(page, live_server):  # noqa: F811
+def _to_results(page, live_server):
     page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
     for step in range(4):
         answer_step_by_click(page, 3 if step < 3 else 0)
@@ -173,7 +175,7 @@ def _to_results(page, live_server):  # noqa: F811
     assert page.locator("h1").inner_text() == "Your results"
 
 
-def test_print_button_only_with_javascript_and_clean_print(page, live_server):  # noqa: F811
+def test_print_button_only_with_javascript_and_clean_print(page, live_server):
     _to_results(page, live_server)
     assert page.get_by_role("button", name="Print").is_visible()
     page.emulate_media(media="print")
@@ -183,7 +185,7 @@ def test_print_button_only_with_javascript_and_clean_print(page, live_server):  
     assert FULL.id in page.url
 
 
-def test_pdf_download_from_results(page, live_server):  # noqa: F811
+def test_pdf_download_from_results(page, live_server):
     _to_results(page, live_server)
     page.select_option("#country", "DE")
     with page.expect_download() as info:
@@ -199,7 +201,7 @@ def test_pdf_download_from_results(page, live_server):  # noqa: F811
     )
 
 
-def test_language_switcher_is_readable_on_question_pages(page, live_server):  # noqa: F811
+def test_language_switcher_is_readable_on_question_pages(page, live_server):
     """Buttons in the header switcher must contrast with the header (axe missed this once)."""
     page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
     colours = page.evaluate(

@@ -108,25 +108,22 @@ def setup(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def blocked_context(setup, tmp_path_factory):
+def blocked_context(setup, playwright, tmp_path_factory):
     """Chromium with third-party cookies blocked, as in its privacy settings."""
-    from playwright.sync_api import sync_playwright
-
     profile = tmp_path_factory.mktemp("profile")
     (profile / "Default").mkdir()
     (profile / "Default" / "Preferences").write_text(
         json.dumps({"profile": {"cookie_controls_mode": 1, "block_third_party_cookies": True}})
     )
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
-            accept_downloads=True,
-        )
-        yield context
-        context.close()
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"],
+        accept_downloads=True,
+    )
+    yield context
+    context.close()
 
 
 def test_embedded_check_works_with_third_party_cookies_blocked(setup, blocked_context):
@@ -139,8 +136,9 @@ def test_embedded_check_works_with_third_party_cookies_blocked(setup, blocked_co
     # The host page has been told the frame's height, and nothing else.
     page.wait_for_function("window.messages.some(m => m.type === 'height')")
     frame.get_by_role("button", name="Start now").click()
-    for _step in range(4):
-        frame.wait_for_selector("button[value=continue]")
+    for step in range(1, 5):
+        # .all() does not wait: make sure the next step has arrived before answering it.
+        frame.get_by_text(f"Step {step} of 4", exact=True).wait_for()
         for fieldset in frame.locator("fieldset").all():
             fieldset.locator("input[type=radio]").nth(1).check()
         frame.locator("button[value=continue]").click()
