@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import FULL
 
@@ -33,6 +35,7 @@ def answer_step_by_click(page, value_index: int) -> None:
     # .all() does not wait for a navigation to finish: wait for a fresh, unanswered step.
     page.locator(".step-indicator").wait_for()
     page.locator("input[type=radio]:checked").first.wait_for(state="detached")
+    page.wait_for_load_state()  # the new document fully parsed, every fieldset present
     for fieldset in page.locator("fieldset").all():
         fieldset.locator("input[type=radio]").nth(value_index).check()
 
@@ -70,7 +73,7 @@ def test_keyboard_only(page, live_server):
                 break
         answered_something = answered_something and bool(answered)
     assert answered_something
-    assert page.locator("h1").inner_text() == "Your results"
+    expect(page.locator("h1")).to_have_text("Your results")
     # Every scored item got the second option (value 1) through the keyboard.
     assert page.locator(".dimension").count() == 3
 
@@ -89,7 +92,7 @@ def test_without_javascript(browser, live_server):
     page.get_by_role("button", name="Start now").click()
     # An unanswered page gives the error summary, with links to each question.
     page.get_by_role("button", name="Continue").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile(r"^Error:"))
     links = page.locator(".error-summary a")
     assert links.count() == 6
     links.first.click()
@@ -97,13 +100,13 @@ def test_without_javascript(browser, live_server):
     for step in range(4):
         answer_step_by_click(page, 5 if step < 3 else 0)
         page.locator("button[value=continue]").click()
-    assert page.locator("h1").inner_text() == "Your results"
+    expect(page.locator("h1")).to_have_text("Your results")
     assert page.locator(".dimension").count() == 3
     assert not page.get_by_role("button", name="Print").is_visible()
     # The country choice works without script too.
     page.select_option("#country", "GB")
     page.get_by_role("button", name="Show crisis lines").click()
-    assert "Samaritans" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Samaritans")
     assert context.cookies() == []
     context.close()
 
@@ -138,7 +141,7 @@ def test_axe_finds_no_violations(page, live_server):
         page.locator("button[value=continue]").click()
         answer_step_by_click(page, 1)
     page.locator("button[value=continue]").click()
-    assert page.locator("h1").inner_text() == "Your results"
+    expect(page.locator("h1")).to_have_text("Your results")
     checked["results"] = _axe_violations(page)
     page.goto(f"{live_server.url}/en/crisis")
     checked["crisis"] = _axe_violations(page)
@@ -154,7 +157,7 @@ def test_results_on_a_phone(browser, live_server):
     for step in range(4):
         answer_step_by_click(page, 5 if step < 3 else 1)
         page.locator("button[value=continue]").click()
-    assert page.locator("h1").inner_text() == "Your results"
+    expect(page.locator("h1")).to_have_text("Your results")
     # Crisis help first (safety answered yes), and nothing wider than the screen.
     assert page.locator(".crisis-first").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -172,12 +175,13 @@ def _to_results(page, live_server):
     for step in range(4):
         answer_step_by_click(page, 3 if step < 3 else 0)
         page.locator("button[value=continue]").click()
-    assert page.locator("h1").inner_text() == "Your results"
+    expect(page.locator("h1")).to_have_text("Your results")
 
 
 def test_print_button_only_with_javascript_and_clean_print(page, live_server):
     _to_results(page, live_server)
-    assert page.get_by_role("button", name="Print").is_visible()
+    # The button is revealed by a deferred script: wait for it rather than look once.
+    expect(page.get_by_role("button", name="Print")).to_be_visible()
     page.emulate_media(media="print")
     for selector in (".site-header", ".site-footer", ".actions", "button"):
         assert not page.locator(selector).first.is_visible(), selector

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, Thread
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_support import CHROMIUM, CHROMIUM_ARGS, LiveServer, require_chromium
 
@@ -139,11 +140,11 @@ def test_embedded_check_works_with_third_party_cookies_blocked(setup, blocked_co
     for step in range(1, 5):
         # .all() does not wait: make sure the next step has arrived before answering it.
         frame.get_by_text(f"Step {step} of 4", exact=True).wait_for()
+        frame.wait_for_load_state()
         for fieldset in frame.locator("fieldset").all():
             fieldset.locator("input[type=radio]").nth(1).check()
         frame.locator("button[value=continue]").click()
-    frame.wait_for_selector("h1")
-    assert frame.locator("h1").inner_text() == "Your results"
+    expect(frame.locator("h1")).to_have_text("Your results")
     assert "Acme Employee Assistance Programme" in frame.locator("main").inner_text()
     page.wait_for_function("window.completedEvents.length === 1")
     assert page.evaluate("window.completedEvents") == [{"detail": None}]

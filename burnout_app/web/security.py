@@ -15,7 +15,7 @@ from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import NullSession, SessionInterface
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from ..i18n import gettext
@@ -51,18 +51,27 @@ def check_token(token: str | None, questionnaire_id: str) -> TokenState:
     """VALID or EXPIRED; a missing, tampered or foreign token is a 400."""
     if not token:
         raise BadRequest(gettext("The form was sent without its security token."))
-    try:
-        payload = _serializer().loads(token, max_age=current_app.config["FORM_TOKEN_MAX_AGE"])
-    except SignatureExpired as exc:
-        payload = exc.payload and _serializer().load_payload(exc.payload)
-        state = TokenState.EXPIRED
-    except BadSignature:
-        raise BadRequest(gettext("The form's security token is not valid.")) from None
-    else:
-        state = TokenState.VALID
+    max_age = current_app.config["FORM_TOKEN_MAX_AGE"]
+    # Everyone served in the same second shares a token, and a signature that checked
+    # out once stays valid: only its age changes. So verified tokens are remembered
+    # with their timestamp (a bounded dict; tokens hold no personal data).
+    verified: dict = current_app.extensions.setdefault("burnout_verified_tokens", {})
+    known = verified.get(token)
+    if known is None:
+        try:
+            payload, signed_at = _serializer().loads(token, return_timestamp=True)
+        except BadSignature:
+            raise BadRequest(gettext("The form's security token is not valid.")) from None
+        if len(verified) >= 4096:
+            verified.clear()
+        known = verified[token] = (payload, signed_at.timestamp())
+    payload, signed_at = known
     if not isinstance(payload, dict) or payload.get("q") != questionnaire_id:
         raise BadRequest(gettext("The form's security token is not valid."))
-    return state
+    # The same rule as itsdangerous's max_age: expired once older than max_age seconds.
+    if time.time() - signed_at > max_age:
+        return TokenState.EXPIRED
+    return TokenState.VALID
 
 
 def check_origin() -> None:
