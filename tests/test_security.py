@@ -45,6 +45,10 @@ def test_security_headers(client, flow):
         assert "base-uri 'none'" in csp
         assert "frame-ancestors 'self'" in csp
         assert "unsafe-inline" not in csp
+        assert csp == (
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+        )
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "camera=()" in response.headers["Permissions-Policy"]

@@ -101,7 +101,6 @@ def content_security_policy(frame_ancestors: str = "'self'") -> str:
             "img-src 'self'",
             "font-src 'self'",
             "form-action 'self'",
-            "connect-src 'self'",
             "base-uri 'none'",
             f"frame-ancestors {frame_ancestors}",
         ]
