@@ -45,11 +45,9 @@ def chart_for(score: DimensionScore, scale_min: float, scale_max: float) -> Char
     def x_of(value: float) -> float:
         return BAR_X + (value - scale_min) / span * BAR_WIDTH
 
-    levels = score.dimension.bands.levels
     segments = []
-    for n, level in enumerate(levels):
-        start = x_of(level.lower)
-        end = x_of(levels[n + 1].lower) if n + 1 < len(levels) else BAR_X + BAR_WIDTH
+    for n, (level, low, high) in enumerate(score.dimension.bands.ranges(scale_max)):
+        start, end = x_of(low), x_of(high)
         segments.append(
             Segment(
                 level.id,

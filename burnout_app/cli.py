@@ -21,6 +21,16 @@ def main() -> None:
     """Burnout Self-Check: serve the app and manage its content."""
 
 
+def _offline_app():
+    """The app for commands that sign no forms (a throwaway key); bad content is an error."""
+    from .app import create_app
+
+    try:
+        return create_app({"SECRET_KEY": os.urandom(16).hex()})
+    except ContentError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -147,15 +157,10 @@ def summary(
     from flask import g
 
     from . import i18n
-    from .app import create_app
     from .web.country import resolve_country
     from .web.summary import summary_pdf
 
-    try:
-        # No forms are signed here, so a throwaway key is enough.
-        app = create_app({"SECRET_KEY": os.urandom(16).hex()})
-    except ContentError as exc:
-        raise click.ClickException(str(exc)) from None
+    app = _offline_app()
     store = app.extensions["burnout_content"]
     model = store.questionnaire(questionnaire_id or store.default_questionnaire)
     if model is None:
@@ -238,12 +243,7 @@ def portal_snippet(portal_id: str, base_url: str, lang: str | None) -> None:
     """Print the HTML a portal adds to its page: the script tag, or a plain iframe."""
     from html import escape
 
-    from .app import create_app
-
-    try:
-        app = create_app({"SECRET_KEY": os.urandom(16).hex()})
-    except ContentError as exc:
-        raise click.ClickException(str(exc)) from None
+    app = _offline_app()
     found = app.extensions["burnout_content"].portals.get(portal_id)
     if found is None:
         raise click.ClickException(f"no portal {portal_id!r} in the instance folder")

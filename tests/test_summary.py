@@ -288,3 +288,27 @@ def test_cli_summary_bad_answers(tmp_path):
     assert result.exit_code == 1
     assert "ex_wake_tired: 12 is not on the scale" in result.output
     assert not Path(tmp_path / "o.pdf").exists()
+
+
+@pytest.mark.parametrize("download", ["summary", "fhir"])
+def test_expired_token_on_a_download_shows_the_last_step_with_answers_kept(download):
+    app = create_app({"SECRET_KEY": "pdf", "FORM_TOKEN_MAX_AGE": -1})
+    client = app.test_client()
+    token = re.search(
+        r'name="token" value="([^"]+)"',
+        client.get("/en/check/burnout-self-check/questions").get_data(as_text=True),
+    ).group(1)
+    answers = {k: str(v) for k, v in answers_for(value=5, safety=0).items()}
+    response = client.post(
+        f"/en/check/burnout-self-check/{download}",
+        data={**answers, "token": token, "country": "GB"},
+        headers=SAME_ORIGIN,
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "This page was open for a long time" in html
+    assert "Step 4 of 4" in html
+    assert response.headers["Cache-Control"] == "no-store"
+    assert 'value="0" checked' in html  # the safety answer, on the page shown
+    assert 'name="ex_nothing_left" value="5"' in html  # the rest, carried along

@@ -78,6 +78,13 @@ class Bands:
     source: str
     levels: tuple[BandLevel, ...]
 
+    def ranges(self, maximum: float) -> tuple[tuple[BandLevel, float, float], ...]:
+        """Each level with its range on the scale: its lower bound to the next one's."""
+        uppers = [level.lower for level in self.levels[1:]] + [maximum]
+        return tuple(
+            (level, level.lower, upper) for level, upper in zip(self.levels, uppers, strict=True)
+        )
+
     def level_for(self, score: float) -> BandLevel:
         """The highest level whose lower bound the score reaches."""
         chosen = self.levels[0]

@@ -10,14 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, g, json, request
-from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import ReferralSet, select_referrals
 from ..domain.scoring import AnswerError, Assessment, assess
 from . import content
-from .country import country_choices
+from .country import country_choices, default_country
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -55,14 +54,6 @@ def field_error(status: int, field: str, detail: str) -> Problem:
 @bp.errorhandler(Problem)
 def _problem(exc: Problem):
     return problem_response(exc.status, exc.title, exc.detail, exc.errors)
-
-
-@bp.errorhandler(HTTPException)
-def _http(exc: HTTPException):
-    response = problem_response(exc.code or 500, exc.name, exc.description or exc.name)
-    if exc.code == 405:
-        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
-    return response
 
 
 @bp.before_request
@@ -277,17 +268,13 @@ def create_assessment(questionnaire_id: str):
         not isinstance(country, str) or len(country) != 2 or not country.isalpha()
     ):
         raise field_error(400, "country", "must be a two-letter country code like GB")
-    if country is None:
-        g.portal = portal
-        from .country import resolve_country
-
-        country = resolve_country(None)
+    country = default_country(portal) if country is None else country.upper()
     try:
         assessment = assess(questionnaire, answers)
     except AnswerError as exc:
         raise field_error(422, f"answers.{exc.item_id}", exc.reason) from None
     resources = portal.resources if portal else ()
-    referrals = select_referrals(content().referrals, assessment, country.upper(), resources)
+    referrals = select_referrals(content().referrals, assessment, country, resources)
     g.no_store = True
     return assessment_body(assessment, referrals)
 

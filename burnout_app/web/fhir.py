@@ -9,9 +9,7 @@ from flask import Blueprint, Response, abort, g, json, request
 from .. import i18n
 from ..domain.fhir import questionnaire_resource, response_resource
 from . import content, localized_blueprint, questionnaire_or_404
-from .forms import parse_submission, steps_for
-from .security import TokenState, check_origin, check_token
-from .selfcheck import render_step_with_notice
+from .selfcheck import read_complete_post
 
 bp = Blueprint("fhir", __name__)
 download = localized_blueprint("fhir_download", __name__)
@@ -41,12 +39,7 @@ def questionnaire(questionnaire_id: str):
 def questionnaire_response(questionnaire_id: str):
     """The answers as a FHIR QuestionnaireResponse download, made from a POST like the PDF."""
     q = questionnaire_or_404(questionnaire_id)
-    check_origin()
-    submission = parse_submission(q, request.form)
-    if check_token(submission.meta.get("token"), q.id) is TokenState.EXPIRED:
-        return render_step_with_notice(q, submission)
-    if any(f not in submission.answers for s in steps_for(q) for f in s.field_ids):
-        abort(400, i18n.gettext("The summary needs every question answered."))
+    submission = read_complete_post(q)
     resource = response_resource(
         q,
         submission.answers,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from .. import i18n
-from ..i18n import gettext
 from . import content, current_portal, localized_blueprint, questionnaire_or_404
-from .country import country_choices, resolve_country
+from .country import chosen_country, country_choices
 
 root = Blueprint("root", __name__)
 bp = localized_blueprint("pages", __name__)
@@ -42,9 +41,7 @@ def start_questionnaire(questionnaire_id: str):
 
 @bp.get("/crisis")
 def crisis():
-    country = resolve_country(request.args.get("country"))
-    if country is None:
-        abort(400, gettext("Choose a country from the list."))
+    country = chosen_country(request.args.get("country"))
     return render_template(
         "pages/crisis.html",
         crisis=content().referrals.crisis_help(country),

@@ -7,7 +7,7 @@ scratch. Results are rendered from the POST and never stored.
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, g, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from ..domain.questionnaire import Questionnaire
@@ -15,7 +15,7 @@ from ..domain.referrals import select_referrals
 from ..domain.scoring import assess
 from ..i18n import N_, gettext
 from . import content, current_portal, link, localized_blueprint, questionnaire_or_404
-from .country import country_choices, resolve_country
+from .country import chosen_country, country_choices
 from .forms import Step, Submission, parse_submission, step_form, steps_for
 from .security import TokenState, check_origin, check_token, make_token
 
@@ -121,18 +121,26 @@ def portal_resources() -> tuple:
     return portal.resources if portal else ()
 
 
-def render_step_with_notice(questionnaire: Questionnaire, submission: Submission):
-    """The last step again, with every answer kept and the expired-token notice."""
-    steps = steps_for(questionnaire)
-    return _render_step(
-        questionnaire, steps[-1], submission.answers_text(), notice=gettext(EXPIRED)
-    )
+def read_complete_post(questionnaire: Questionnaire) -> Submission:
+    """The post behind a download (summary PDF, FHIR): checked, with every question answered.
+
+    An expired token shows the last step again with every answer kept, as the
+    results page does, instead of the download.
+    """
+    submission, state = _read_post(questionnaire)
+    if state is TokenState.EXPIRED:
+        steps = steps_for(questionnaire)
+        page = _render_step(
+            questionnaire, steps[-1], submission.answers_text(), notice=gettext(EXPIRED)
+        )
+        abort(make_response(page))
+    if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
+        abort(400, gettext("The summary needs every question answered."))
+    return submission
 
 
 def _render_results(questionnaire: Questionnaire, submission: Submission):
-    country = resolve_country(submission.meta.get("country"))
-    if country is None:
-        abort(400, gettext("Choose a country from the list."))
+    country = chosen_country(submission.meta.get("country"))
     assessment = assess(questionnaire, submission.answers)
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     g.no_store = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template
 
 from .. import i18n
 from ..domain.questionnaire import Questionnaire
@@ -13,10 +13,8 @@ from ..domain.referrals import select_referrals
 from ..domain.scoring import assess
 from ..pdf import RenderSlots, render_pdf
 from . import content, localized_blueprint, questionnaire_or_404
-from .country import resolve_country
-from .forms import parse_submission, steps_for
-from .security import TokenState, check_origin, check_token
-from .selfcheck import portal_resources, render_step_with_notice
+from .country import chosen_country
+from .selfcheck import portal_resources, read_complete_post
 
 bp = localized_blueprint("summary", __name__)
 
@@ -70,17 +68,8 @@ def _slots() -> RenderSlots:
 @bp.post("/check/<questionnaire_id>/summary")
 def summary(questionnaire_id: str):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    check_origin()
-    submission = parse_submission(questionnaire, request.form)
-    state = check_token(submission.meta.get("token"), questionnaire.id)
-    if state is TokenState.EXPIRED:
-        # The results page re-shows the last step with every answer kept.
-        return render_step_with_notice(questionnaire, submission)
-    if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
-        abort(400, i18n.gettext("The summary needs every question answered."))
-    country = resolve_country(submission.meta.get("country"))
-    if country is None:
-        abort(400, i18n.gettext("Choose a country from the list."))
+    submission = read_complete_post(questionnaire)
+    country = chosen_country(submission.meta.get("country"))
     with _slots().slot() as acquired:
         if not acquired:
             abort(503)
