@@ -107,20 +107,26 @@ def score(questionnaire: Path, answers_file: Path) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--workers",
-    default=max(2, (os.cpu_count() or 1) + 1),
-    show_default="CPU count + 1, at least 2",
+    default=max(2, os.cpu_count() or 1),
+    show_default="CPU count, at least 2",
     type=int,
-    help="Worker processes.",
+    help="Worker processes (each serves many connections at once).",
 )
-@click.option("--threads", default=1, show_default=True, type=int, help="Threads per worker.")
-def serve(host: str, port: int, workers: int, threads: int) -> None:
-    """Serve the app with gunicorn (waitress where gunicorn cannot run)."""
+@click.option(
+    "--connections",
+    default=1000,
+    show_default=True,
+    type=int,
+    help="Connections one worker holds at once, slow or idle ones included.",
+)
+def serve(host: str, port: int, workers: int, connections: int) -> None:
+    """Serve the app with gunicorn's gevent workers (waitress where gunicorn cannot run)."""
     from .serving import serve as run
 
     shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
     click.echo(f"Burnout Self-Check is running at http://{shown}:{port}/  (Ctrl+C stops it)")
     try:
-        run(host, port, workers, threads)
+        run(host, port, workers, connections)
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

@@ -38,6 +38,14 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
         "Country code for crisis lines when the language has no country of its own. "
         "Empty: the most likely country for the language (CLDR).",
     ),
+    "PUBLIC_URL": (
+        "",
+        str,
+        "The address people use to reach the app, like `https://check.example.org`. "
+        "FHIR canonical URLs and the OpenAPI server start with it. Empty: they are "
+        "relative (`/fhir/Questionnaire/...`). Never taken from the `Host` header, "
+        "which a client can set to anything.",
+    ),
     "QUESTIONNAIRES_DIR": ("", str, "Folder of questionnaire files. Empty: the installed ones."),
     "REFERRALS_DIR": ("", str, "Folder of referral files. Empty: the installed ones."),
     "PORTALS_DIR": (

@@ -6,8 +6,11 @@ referrals) hold English msgids, translated at render time through gettext.
 
 from __future__ import annotations
 
+import gettext as gettext_module
+import io
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 from babel import Locale, support
 from babel.core import get_global
@@ -35,14 +38,36 @@ LOCALES: tuple[str, ...] = available_locales()
 
 
 def stale_catalogs() -> list[str]:
-    """Catalogs whose compiled .mo is missing or older than the .po."""
+    """Catalogs whose compiled .mo is missing or says something other than its .po.
+
+    Freshness is decided by content, not modification times: a wheel unpacks the
+    .po and .mo within the same millisecond, in any order, so times prove nothing.
+    The .po is compiled in memory and both catalogs are compared message by message
+    (about 40 ms for every shipped locale, once at start-up).
+    """
     folder = package_content_dir("translations")
     stale = []
-    for po in folder.glob("*/LC_MESSAGES/messages.po"):
+    for po in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+        if not mo.exists() or _messages(mo.read_bytes()) != _messages(_compile(po)):
             stale.append(str(mo))
     return stale
+
+
+def _compile(po: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def _messages(mo_bytes: bytes) -> dict:
+    """What a compiled catalog translates, as gettext reads it."""
+    return dict(gettext_module.GNUTranslations(io.BytesIO(mo_bytes))._catalog)
 
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
@@ -213,7 +238,7 @@ def init_app(app: Flask) -> None:
     stale = stale_catalogs()
     if stale:
         raise RuntimeError(
-            f"{', '.join(stale)}: missing or older than its .po; "
+            f"{', '.join(stale)}: missing or different from its .po; "
             "run `burnout-app translate compile` (make run and make test do)"
         )
     app.extensions["burnout_catalogs"] = {}

@@ -85,7 +85,26 @@ def paper_size(country: str | None) -> str:
 
 
 def render_pdf(html: str, country: str | None, page_label_css: str = "") -> bytes:
-    """Turn summary HTML into PDF bytes (tagged PDF/UA-1, fonts embedded and subset)."""
+    """Turn summary HTML into PDF bytes (tagged PDF/UA-1, fonts embedded and subset).
+
+    Under gevent (`burnout-app serve`) the render runs in a native thread, so the
+    worker's event loop keeps answering other requests (the crisis page above all)
+    while this one burns CPU. Elsewhere it runs in the caller's thread.
+    """
+    return _off_the_event_loop(_render, html, country, page_label_css)
+
+
+def _off_the_event_loop(function, *args):
+    try:
+        from gevent import get_hub, monkey
+    except ImportError:  # pragma: no cover - gevent is not installed on Windows
+        return function(*args)
+    if not monkey.is_module_patched("socket"):
+        return function(*args)
+    return get_hub().threadpool.apply(function, args)
+
+
+def _render(html: str, country: str | None, page_label_css: str) -> bytes:
     page_css = CSS(
         string=f"@page {{ size: {paper_size(country)}; {page_label_css} }}",
         url_fetcher=PackageFetcher(),

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS
 
 from burnout_app.app import create_app
 
@@ -22,23 +17,36 @@ from .conftest import answers_for
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
 APP = create_app({"SECRET_KEY": "api", "PORTALS_DIR": str(FIXTURES)})
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+OPERATIONS = {
+    f"{op.method.upper()} {op.path}": op for op in (r.ok() for r in SCHEMA.get_all_operations())
+}
+# Every check schemathesis has, positive and negative data alike. Explicit ids (not
+# `SCHEMA.parametrize()`, whose cases share one node id) so pytest-xdist runs them all.
+ALL_CHECKS = CHECKS.get_all()
 
 
-@SCHEMA.parametrize()
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-def test_api_conforms_to_its_openapi_document(case):
-    case.call_and_validate(checks=CHECKS)
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_api_conforms_to_its_openapi_document(operation, mode):
+    strategy = OPERATIONS[operation].as_strategy(generation_mode=mode)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        case.call_and_validate(checks=ALL_CHECKS)
+
+    run()
+
+
+def test_every_api_operation_is_fuzzed():
+    # Three shared operations, and one assessment operation per questionnaire.
+    questionnaires = APP.extensions["burnout_content"].questionnaires
+    assert len(OPERATIONS) == 3 + len(questionnaires), sorted(OPERATIONS)
 
 
 @pytest.fixture
@@ -53,11 +61,17 @@ def test_openapi_document_is_3_1_and_lists_every_route(api):
     doc = api.get("/api/v1/openapi.json").json
     assert doc["openapi"] == "3.1.0"
     documented = set(doc["paths"])
-    routes = {
-        str(rule).replace("<questionnaire_id>", "{questionnaire_id}")
-        for rule in APP.url_map.iter_rules()
-        if str(rule).startswith("/api/v1/") and rule.endpoint != "api.openapi"
-    }
+    routes = set()
+    for rule in APP.url_map.iter_rules():
+        if str(rule).startswith("/api/v1/") and rule.endpoint != "api.openapi":
+            if str(rule).endswith("/assessments"):
+                # One operation per questionnaire, each with its own answers schema.
+                routes |= {
+                    str(rule).replace("<questionnaire_id>", qid)
+                    for qid in APP.extensions["burnout_content"].questionnaires
+                }
+            else:
+                routes.add(str(rule).replace("<questionnaire_id>", "{questionnaire_id}"))
     assert routes == documented
 
 

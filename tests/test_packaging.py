@@ -89,3 +89,56 @@ def test_installed_copy_validates_from_elsewhere(wheel, tmp_path):
         line.startswith(f"ok  {target}") and "burnout-self-check 1.0" in line for line in rest
     )
     assert any(line.startswith("ok  referrals: 13 countries") for line in rest)
+
+
+@pytest.mark.slow
+def test_wheel_in_a_fresh_venv_serves_german_from_another_directory(wheel, tmp_path):
+    """The operator's path: build a wheel, install it, run `burnout-app serve` elsewhere."""
+    import sysconfig
+    import time
+    import urllib.request
+
+    from .test_serve import served
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "-q",
+            "--no-deps",
+            str(wheel),
+        ],
+        check=True,
+    )
+    site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    # The dependencies come from the test environment (no network needed); the app
+    # itself is the wheel's copy, which comes first on the path.
+    (site / "test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # A wheel may unpack a .po after its .mo: make every .po the newer file, as
+    # that install did, so a check by modification time would refuse to start.
+    time.sleep(0.01)
+    for po in (site / "burnout_app" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        po.touch()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with served(elsewhere, "--workers", "1", exe=venv / "bin" / "burnout-app") as (port, proc, _):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/de/", timeout=10) as r:
+            html = r.read().decode()
+        cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+    assert '<html lang="de"' in html
+    assert "Burnout-Selbsttest" in html
+    assert str(venv).encode() in cmdline  # served by the fresh venv's own interpreter

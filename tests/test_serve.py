@@ -1,4 +1,4 @@
-"""`burnout-app serve` runs a real multi-process server."""
+"""`burnout-app serve`: a real multi-process server that holds up under slow clients and floods."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+
+from bench.abuse import run_abuse
+
+EXE = Path(sys.executable).parent / "burnout-app"
 
 
 def free_port() -> int:
@@ -20,38 +25,53 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.mark.slow
-def test_serve_runs_gunicorn_with_workers(tmp_path):
+def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                assert r.status == 200
+                return
+        except OSError:
+            assert proc.poll() is None, "the server stopped"
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextmanager
+def served(tmp_path: Path, *args: str, exe: Path = EXE, env: dict | None = None):
+    """`burnout-app serve` on a free port; yields (port, process, path of its output)."""
     port = free_port()
-    exe = Path(sys.executable).parent / "burnout-app"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BURNOUT_")}
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        start_new_session=True,
-    )
+    log = tmp_path / f"serve-{port}.log"
+    base = {k: v for k, v in os.environ.items() if not k.startswith("BURNOUT_")}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(exe), "serve", "--port", str(port), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**base, **(env or {})},
+            cwd=tmp_path,
+            start_new_session=True,
+        )
     try:
-        banner = proc.stdout.readline()
-        assert f"http://localhost:{port}/" in banner
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    assert r.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_up(port, proc)
+        yield port, proc, log
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_serve_runs_gunicorn_with_gevent_workers(tmp_path):
+    with served(tmp_path, "--workers", "2") as (port, proc, log):
+        assert f"http://localhost:{port}/" in log.read_text().splitlines()[0]
         # Several requests may land on different workers: their tokens must agree,
         # which they only do when all workers share one secret key.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as r:
-            assert r.headers.get("Set-Cookie") is None
-            assert "Burnout self-check" in r.read().decode()
+        for _ in range(4):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as r:
+                assert r.headers.get("Set-Cookie") is None
+                assert "Burnout self-check" in r.read().decode()
         deadline = time.monotonic() + 20
         children: list[str] = []
         while len(children) < 2 and time.monotonic() < deadline:
@@ -60,6 +80,57 @@ def test_serve_runs_gunicorn_with_workers(tmp_path):
             ).stdout.split()
             time.sleep(0.2)
         assert len(children) == 2
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        command = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")
+        assert (
+            b"burnout_app.serving.GeventWorker" in command
+        )  # the worker class that holds slow clients cheaply
+
+
+@pytest.mark.slow
+def test_crisis_page_answers_while_slow_clients_and_a_pdf_flood_go_on(tmp_path):
+    """The smaller version of `make bench`'s abuse scenario: outcomes, not speed."""
+    with served(tmp_path, "--workers", "2") as (port, _proc, _log):
+        report = run_abuse(port, trickle=12, slow_bodies=6, pdfs=8, seconds=6, use_wrk=False)
+    assert report.crisis_requests >= 5
+    assert report.crisis_failures == 0
+    # Every PDF request got a PDF, or a 503 that says when to come back.
+    assert set(report.pdf_statuses) <= {"200", "503"}, report.pdf_statuses
+    assert report.pdf_statuses.get("200", 0) >= 1
+    assert report.pdf_503_without_retry_after == 0
+    assert report.pdf_other == []
+
+
+def raw_exchange(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        with suppress(OSError):
+            s.sendall(data)
+        out = b""
+        try:
+            while chunk := s.recv(65536):
+                out += chunk
+        except OSError:
+            pass
+    return out
+
+
+@pytest.mark.slow
+def test_framing_errors_and_oversized_chunked_bodies_over_the_wire(tmp_path):
+    form = (
+        b"POST /en/check/burnout-self-check/questions HTTP/1.1\r\nHost: x\r\n"
+        b"Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Sec-Fetch-Site: same-origin\r\nConnection: close\r\n\r\n"
+    )
+    big = b"a=" + b"x" * 100_000
+    with served(tmp_path, "--workers", "1") as (port, _proc, log):
+        too_big = raw_exchange(port, form + b"%x\r\n%s\r\n0\r\n\r\n" % (len(big), big))
+        broken = raw_exchange(port, form + b"zz\r\nabc\r\n0\r\n\r\n")
+        garbage = raw_exchange(port, b"GARBAGE\r\n\r\n")
+        time.sleep(0.5)
+        text = log.read_text()
+    assert too_big.startswith(b"HTTP/1.1 413")
+    assert broken.startswith(b"HTTP/1.1 400")
+    assert garbage.startswith(b"HTTP/1.1 400")
+    # gunicorn logged the invalid request, without the client's address.
+    assert "Invalid request" in text
+    assert "[address removed]" in text
+    assert "127.0.0.1" not in text

@@ -90,7 +90,7 @@ def _number(item_id: str, raw: Any) -> float:
         raise AnswerError(item_id, f"{raw!r} is not a number")
     try:
         value = float(raw)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an integer beyond any float
         raise AnswerError(item_id, f"{raw!r} is not a number") from None
     if not math.isfinite(value):
         raise AnswerError(item_id, f"{raw!r} is not a number")

@@ -234,7 +234,10 @@ def get_questionnaire(questionnaire_id: str):
 def _body() -> dict[str, Any]:
     if not request.is_json:
         raise Problem(415, "Unsupported media type", "send the answers as application/json")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser can follow
+        data = None
     if data is None:
         raise Problem(400, "Invalid request", "the body is not valid JSON")
     if not isinstance(data, dict):

@@ -60,26 +60,39 @@ def _render(status: int, detail: str | None):
     )
 
 
+def _wants_problem_json() -> bool:
+    """API clients get problem+json for every error, routing errors included."""
+    return request.path.startswith("/api/")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if request.path.startswith("/api/"):
-            # Routing errors come before any blueprint: the API still answers problem+json.
+        code = exc.code or 500
+        headers = {}
+        if code == 405:
+            headers["Allow"] = ", ".join(exc.valid_methods or [])
+        if code == 503:
+            headers["Retry-After"] = "10"
+        if _wants_problem_json():
             from .api import problem_response
 
-            response = problem_response(exc.code or 500, exc.name, exc.description or exc.name)
-            if exc.code == 405:
-                response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+            response = problem_response(code, exc.name, exc.description or exc.name)
+            response.headers.update(headers)
             return response
-        response = _render(exc.code or 500, exc.description)
-        if exc.code == 405:
-            return response[0], 405, {"Allow": ", ".join(exc.valid_methods or [])}
-        if exc.code == 503:
-            return response[0], 503, {"Retry-After": "10"}
-        return response
+        body, status = _render(code, exc.description)
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        # Log the failure, never the request body (it holds answers).
-        log.error("Unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
+        # The traceback is for the operator. The request body is never logged: it holds answers.
+        log.error(
+            "Unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc
+        )
+        if _wants_problem_json():
+            from .api import problem_response
+
+            return problem_response(
+                500, "Internal server error", "something went wrong on our side"
+            )
         return _render(InternalServerError.code, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, g, json, request
+from flask import Blueprint, Response, abort, current_app, g, json, request
 
 from .. import i18n
 from ..domain.fhir import questionnaire_resource, response_resource
@@ -17,7 +17,8 @@ FHIR_JSON = "application/fhir+json"
 
 
 def _base_url() -> str:
-    return request.host_url.rstrip("/")
+    """The configured public address, or "" for root-relative URLs; never the Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/")
 
 
 @bp.get("/fhir/Questionnaire/<questionnaire_id>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app
 
 from .. import __version__, i18n
 from . import content
@@ -171,14 +171,16 @@ def document() -> dict[str, Any]:
                     "pattern": "^[A-Za-z]{2}$",
                 },
                 "portal": {
-                    "description": "A portal id, to include its own resources (its EAP line).",
-                    "type": "string",
+                    "description": "A portal id, to include its own resources (its EAP "
+                    "line), or null for none.",
+                    "enum": [*sorted(store.portals.portals), None],
                 },
             },
         },
         "Assessment": _assessment_schema(),
     }
-    base = request.host_url.rstrip("/")
+    # Relative unless configured: the Host header is the client's to choose.
+    base = current_app.config["PUBLIC_URL"].rstrip("/") or "/"
     return {
         "openapi": "3.1.0",
         "info": {
@@ -233,31 +235,7 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/api/v1/questionnaires/{questionnaire_id}/assessments": {
-                "post": {
-                    "operationId": "createAssessment",
-                    "parameters": [id_param, lang_param],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/AssessmentRequest"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "Scores, bands, profile, safety flag and referrals.",
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Assessment"}
-                                }
-                            },
-                        },
-                        **_problems(400, 404, 413, 415, 422),
-                    },
-                }
-            },
+            **_assessment_paths(store, lang_param),
             "/api/v1/countries": {
                 "get": {
                     "operationId": "listCountries",
@@ -432,3 +410,56 @@ def _assessment_schema() -> dict[str, Any]:
             },
         },
     }
+
+
+def _assessment_paths(store, lang_param: dict[str, Any]) -> dict[str, Any]:
+    """One operation per loaded questionnaire, each with its own answers schema.
+
+    The request body can't depend on a path parameter, so a templated path would
+    have to admit every questionnaire's item ids for every questionnaire, and a
+    schema-valid request would then be refused. Concrete paths say exactly what
+    each one accepts.
+    """
+    paths = {}
+    for qid in sorted(store.questionnaires):
+        q = store.questionnaires[qid]
+        values = sorted({option.value for option in q.scale.options})
+        answers = {item.id: {"enum": values} for item in q.items}
+        if q.safety:
+            answers[q.safety.id] = {"enum": sorted(o.value for o in q.safety.options)}
+        paths[f"/api/v1/questionnaires/{qid}/assessments"] = {
+            "post": {
+                "operationId": f"createAssessment-{qid}",
+                "summary": f"Score answers to {qid}",
+                "parameters": [lang_param],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "allOf": [{"$ref": "#/components/schemas/AssessmentRequest"}],
+                                "properties": {
+                                    "answers": {
+                                        "type": "object",
+                                        "properties": answers,
+                                        "additionalProperties": False,
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "Scores, bands, profile, safety flag and referrals.",
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Assessment"}
+                            }
+                        },
+                    },
+                    **_problems(400, 413, 415, 422),
+                },
+            }
+        }
+    return paths

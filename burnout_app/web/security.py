@@ -10,13 +10,14 @@ posts, so ``null`` is accepted and ``Sec-Fetch-Site`` does the real work.
 from __future__ import annotations
 
 import enum
+import io
 import time
 from functools import cache
 
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import NullSession, SessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 
 from ..i18n import gettext
 
@@ -142,6 +143,61 @@ class NoSessionInterface(SessionInterface):
         return None
 
 
+_BODY_ERROR = "burnout.body_error"
+
+
+class BoundedBody:
+    """WSGI middleware: a chunked request body is read up front, within the size limit.
+
+    Werkzeug enforces ``MAX_CONTENT_LENGTH`` against ``Content-Length``; a chunked
+    body has none, and would be cut off silently at the limit. Here it is read
+    whole (bodies are small: a few kilobytes of answers), so one too large gets
+    413 and one whose framing is broken gets 400, through the app's own error
+    pages (problem+json under /api/).
+    """
+
+    def __init__(self, wsgi_app, limit: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            data = b""
+            try:
+                data = _read_at_most(environ["wsgi.input"], self.limit + 1)
+            except Exception:  # the server's parser refused the framing
+                environ[_BODY_ERROR] = 400
+            if len(data) > self.limit:
+                environ[_BODY_ERROR] = 413
+                data = b""
+            environ["wsgi.input"] = io.BytesIO(data)
+            environ["CONTENT_LENGTH"] = str(len(data))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ.pop("wsgi.input_terminated", None)
+        return self.wsgi_app(environ, start_response)
+
+
+def _read_at_most(stream, size: int) -> bytes:
+    chunks, total = [], 0
+    while total < size:
+        chunk = stream.read(min(65536, size - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _refuse_bad_body() -> None:
+    code = request.environ.get(_BODY_ERROR)
+    if code == 413:
+        raise RequestEntityTooLarge()
+    if code:
+        raise BadRequest(gettext("The request's body was not sent correctly."))
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = NoSessionInterface()
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    app.before_request(_refuse_bad_body)
     app.after_request(_set_headers)

@@ -7,6 +7,8 @@ scratch. Results are rendered from the POST and never stored.
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, g, make_response, render_template, request
 from werkzeug.datastructures import MultiDict
 
@@ -58,11 +60,16 @@ def _read_post(questionnaire: Questionnaire) -> tuple[Submission, TokenState]:
     return submission, state
 
 
+_STEP = re.compile(r"[0-9]{1,3}")
+
+
 def _step_number(submission: Submission, count: int) -> int | None:
     raw = submission.meta.get("step")
     if raw is None:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= count:
+    # ASCII digits only, and few of them: str.isdigit() accepts "²", and int() refuses
+    # more than 4,300 digits, so neither may reach int().
+    if not _STEP.fullmatch(raw) or not 1 <= int(raw) <= count:
         abort(400, gettext("The form named a step that does not exist."))
     return int(raw)
 
