@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 from babel import Locale, support
 from babel.core import get_global
@@ -34,9 +35,15 @@ def available_locales() -> tuple[str, ...]:
 LOCALES: tuple[str, ...] = available_locales()
 
 
-def stale_catalogs() -> list[str]:
+def catalog_dir(app: Flask | None = None) -> str:
+    """The folder of catalogs the app reads (``TRANSLATIONS_DIR`` or the installed one)."""
+    configured = (app or current_app).config.get("TRANSLATIONS_DIR")
+    return configured or str(package_content_dir("translations"))
+
+
+def stale_catalogs(folder: Path | None = None) -> list[str]:
     """Catalogs whose compiled .mo is missing or older than the .po."""
-    folder = package_content_dir("translations")
+    folder = folder or package_content_dir("translations")
     stale = []
     for po in folder.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
@@ -109,9 +116,7 @@ def translations() -> support.NullTranslations:
     catalogs: dict = current_app.extensions["burnout_catalogs"]
     catalog = catalogs.get(locale)
     if catalog is None:
-        catalog = support.Translations.load(
-            str(package_content_dir("translations")), [locale], domain="messages"
-        )
+        catalog = support.Translations.load(catalog_dir(), [locale], domain="messages")
         catalogs[locale] = catalog
     return catalog
 
@@ -210,7 +215,7 @@ def long_date(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    stale = stale_catalogs()
+    stale = stale_catalogs(Path(catalog_dir(app)))
     if stale:
         raise RuntimeError(
             f"{', '.join(stale)}: missing or older than its .po; "
@@ -220,7 +225,7 @@ def init_app(app: Flask) -> None:
     Babel(
         app,
         locale_selector=current_locale,
-        default_translation_directories=str(package_content_dir("translations")),
+        default_translation_directories=catalog_dir(app),
     )
     # Flask-Babel installed its own callables; ours look the catalog up once per request.
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
