@@ -191,7 +191,10 @@ def _walk(
 
 
 def data_problems(
-    file: str, data: Any, hosts: frozenset[str] | None = None
+    file: str,
+    data: Any,
+    hosts: frozenset[str] | None = None,
+    known: Iterable[ContentProblem] = (),
 ) -> list[ContentProblem]:
     """Walk every key and string of a content document and apply the policy.
 
@@ -199,8 +202,10 @@ def data_problems(
     ``emergency_source`` back a fact and are never shown as links: https and not
     refused. ``host`` and ``origins`` are host names: not refused. Every other
     string (and every key) is text: no denied word, no unreviewed web address.
+    Places already in ``known`` (the schema's problems) are not reported twice.
     """
-    return _walk(file, data, hosts, [], "")
+    seen = {p.path for p in known}
+    return [p for p in _walk(file, data, hosts, [], "") if p.path not in seen]
 
 
 def allowlist_problems(file: str, hosts: Mapping[str, str]) -> list[ContentProblem]:

@@ -205,7 +205,7 @@ def _portal_problems(
 
 
 def _policy_problems(
-    file: Path, data: dict, allowed_hosts: frozenset[str] | None
+    file: Path, data: dict, allowed_hosts: frozenset[str] | None, known: list[ContentProblem]
 ) -> list[ContentProblem]:
     """The content policy: no drug named; a declared host is refused if the policy
     refuses it; a resource link goes to the reviewed allowlist or a declared host."""
@@ -215,7 +215,7 @@ def _policy_problems(
         if isinstance(h, dict) and isinstance(h.get("host"), str)
     )
     hosts = None if allowed_hosts is None else allowed_hosts | declared
-    return policy.data_problems(str(file), data, hosts)
+    return policy.data_problems(str(file), data, hosts, known)
 
 
 def _build(file: Path, data: dict) -> Portal:
@@ -293,7 +293,7 @@ def load_portals(
         file_problems = schema_problems(str(file), data, "portal.schema.json")
         if not file_problems:
             file_problems = _portal_problems(file, data, locales, questionnaires)
-        file_problems += _policy_problems(file, data, allowed_hosts)
+        file_problems += _policy_problems(file, data, allowed_hosts, file_problems)
         if not file_problems and data["id"] in found:
             other = found[data["id"]].source_file
             file_problems = [

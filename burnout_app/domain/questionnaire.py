@@ -357,7 +357,7 @@ def parse_questionnaire(
     if not problems:
         problems = _semantic_problems(file, data)
     # The content policy holds for every questionnaire, shipped or added.
-    problems += policy.data_problems(file, data, hosts)
+    problems += policy.data_problems(file, data, hosts, problems)
     if problems:
         raise ContentError(problems)
     return _build(file, data)

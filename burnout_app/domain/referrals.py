@@ -173,7 +173,7 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
                 hosts = frozenset(data["allowed_hosts"])
                 problems += policy.allowlist_problems(str(path), data["allowed_hosts"])
         else:
-            problems += policy.data_problems(str(path), data, hosts)
+            problems += policy.data_problems(str(path), data, hosts, found)
     if problems:
         raise ContentError(problems)
 
