@@ -23,7 +23,7 @@ class ContentStore:
 
     @property
     def allowed_hosts(self) -> frozenset[str]:
-        """The reviewed allowlist, plus the hosts of the portals' own resources."""
+        """The reviewed allowlist, plus the hosts portals declared for their own links."""
         return self.referrals.allowed_hosts | self.portals.link_hosts
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire | None:
