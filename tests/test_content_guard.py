@@ -471,3 +471,28 @@ def test_installed_command_refuses_a_hostile_copy(tmp_path):
     )
     assert result.returncode == 1, result.stderr
     assert f"{file}: title: 'Spravato' {DENIED}" in result.stderr
+
+
+def test_which_strings_are_links_sources_hosts_or_text():
+    hosts = frozenset({"www.samaritans.org"})
+    data = {
+        "url": "https://www.samaritans.org/",
+        "source": "https://vice.com/en/article/helpline",
+        "bands": {"source": "Thresholds from a study, https://doi.org/10.1000/x"},
+        "hosts": [{"host": "eap.provider.example", "reason": "our provider"}],
+        "origins": ["https://intranet.example"],
+    }
+    assert policy.data_problems("f.yaml", data, hosts) == []
+    bad = {
+        "url": "https://doi.org/10.1000/x",
+        "source": "http://vice.com/x",
+        "text": "See https://example.org/ or http://www.samaritans.org/.",
+        "hosts": [{"host": "pharmacy-direct.example", "reason": "ours"}],
+    }
+    assert [str(p) for p in policy.data_problems("f.yaml", bad, hosts)] == [
+        f"f.yaml: url: host 'doi.org' {NOT_REVIEWED}",
+        "f.yaml: source: 'http://vice.com/x' must be an https:// link",
+        f"f.yaml: text: host 'example.org' {NOT_REVIEWED}",
+        "f.yaml: text: 'http://www.samaritans.org/' must be an https:// link",
+        f"f.yaml: hosts[0].host: host 'pharmacy-direct.example' {REFUSED}",
+    ]

@@ -172,14 +172,17 @@ def link_problems(
 
 
 def text_problems(
-    file: str, path: str, text: str, hosts: frozenset[str] | None = None
+    file: str, path: str, text: str, hosts: frozenset[str] | None = None, *, shown: bool = True
 ) -> list[ContentProblem]:
-    """Denied words in a text, and web addresses in it that are not reviewed links."""
+    """Denied words in a text, and web addresses in it that are not reviewed links.
+
+    ``shown`` False is for a fact's source: its addresses need https, not review.
+    """
     problems = [
         ContentProblem(file, path, f"{word!r} {DENIED}") for word in policy().denied_words(text)
     ]
     for url in _URL_IN_TEXT.findall(text):
-        problems += link_problems(file, path, url.rstrip(".,;:!?"), hosts)
+        problems += link_problems(file, path, url.rstrip(".,;:!?"), hosts, shown=shown)
     return problems
 
 
@@ -204,8 +207,10 @@ def _walk(
     if key in LINK_KEYS:
         words = [ContentProblem(file, where, f"{w!r} {DENIED}") for w in denied_words(data)]
         return link_problems(file, where, data, hosts) or words
-    if key in SOURCE_KEYS and looks_like_url:
-        return link_problems(file, where, data, hosts, shown=False)
+    if key in SOURCE_KEYS:
+        if looks_like_url:
+            return link_problems(file, where, data, hosts, shown=False)
+        return text_problems(file, where, data, hosts, shown=False)
     if key in HOST_KEYS:
         return host_problems(file, where, data)
     if key in ORIGIN_KEYS:
