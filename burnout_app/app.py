@@ -15,6 +15,11 @@ from .content_store import load_content
 log = logging.getLogger(__name__)
 
 
+def default_instance_path() -> str:
+    """The instance folder `create_app` uses (portal files live in its ``portals/``)."""
+    return Flask(__name__, instance_relative_config=True).instance_path
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, content (validated, or start-up stops), i18n, blueprints."""
     app = Flask(__name__, instance_relative_config=True)

@@ -10,8 +10,7 @@ from pathlib import Path
 import click
 
 from .domain.content import ContentError
-from .domain.questionnaire import load_questionnaire, load_questionnaires, questionnaire_files
-from .domain.referrals import load_referrals
+from .domain.questionnaire import load_questionnaire
 from .domain.scoring import AnswerError, assess, assessment_to_dict
 
 
@@ -37,41 +36,55 @@ def _offline_app():
     "--referrals",
     "referrals_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Referral folder to check (default: the installed one).",
+    help="Referral folder to check (default: BURNOUT_REFERRALS_DIR, else the installed one).",
 )
 def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
-    """Check questionnaire files (default: the installed ones) and the referral folder.
+    """Check what the app would load: questionnaires, referrals, portals and catalogs.
 
-    Prints one line per problem, naming the file, the place in it and the rule
-    it broke, and exits with status 1 if there is any.
+    Honours every BURNOUT_*_DIR setting; FILES replace the questionnaire folder.
+    Everything is held to the content policy (see the README). Prints one line
+    per problem, naming the file, the place in it, the word or host and the rule,
+    and exits with status 1 if there is any. Hosts that portals declare for their
+    own links are listed for a person to review.
     """
-    paths = list(files) or questionnaire_files()
-    problems = []
-    found = {}
+    from . import i18n
+    from .app import default_instance_path
+    from .config import load_config
+    from .content_store import load_content
+
+    config = load_config()
+    if referrals_dir:
+        config["REFERRALS_DIR"] = str(referrals_dir)
     try:
-        found = load_questionnaires(paths)
-    except ContentError as exc:
-        problems += exc.problems
-    try:
-        referrals = load_referrals(referrals_dir)
-    except ContentError as exc:
-        problems += exc.problems
-        referrals = None
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
-        sys.exit(1)
-    if referrals:
-        click.echo(
-            f"ok  referrals: {len(referrals.countries)} countries with crisis lines, "
-            f"{len(referrals.allowed_hosts)} allowed link hosts"
+        store = load_content(
+            config, default_instance_path(), i18n.LOCALES, list(files) if files else None
         )
-    for questionnaire in found.values():
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    referrals = store.referrals
+    click.echo(
+        f"ok  referrals: {len(referrals.countries)} countries with crisis lines, "
+        f"{len(referrals.allowed_hosts)} allowed link hosts"
+    )
+    for questionnaire in store.questionnaires.values():
         click.echo(
             f"ok  {questionnaire.source_file}: {questionnaire.id} {questionnaire.version}, "
             f"{len(questionnaire.items)} items in {len(questionnaire.dimensions)} dimensions"
         )
+    for found in store.portals.portals.values():
+        click.echo(f"ok  {found.source_file}: portal {found.id}")
+        for n, (host, reason) in enumerate(found.declared_hosts):
+            click.echo(
+                f"review  {found.source_file}: hosts[{n}]: {host!r} ({reason}): the portal's own "
+                "link host, not on the reviewed allowlist; check that it is the portal's provider"
+            )
+    click.echo(f"ok  catalogs: {', '.join(i18n.LOCALES)} hold no denied word")
 
 
 @main.command()

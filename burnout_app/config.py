@@ -54,6 +54,12 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
         "Folder of portal files. Empty: `portals/` in the instance folder "
         "(`instance/portals/` in a checkout).",
     ),
+    "TRANSLATIONS_DIR": (
+        "",
+        str,
+        "Folder of catalogs (`<locale>/LC_MESSAGES/messages.mo`, compiled from the "
+        "`.po`) to use instead of the installed ones. Empty: the installed ones.",
+    ),
     "MAX_CONTENT_LENGTH": (
         64 * 1024,
         int,

@@ -37,7 +37,13 @@ def available_locales() -> tuple[str, ...]:
 LOCALES: tuple[str, ...] = available_locales()
 
 
-def stale_catalogs() -> list[str]:
+def catalog_dir(app: Flask | None = None) -> str:
+    """The folder of catalogs the app reads (``TRANSLATIONS_DIR`` or the installed one)."""
+    configured = (app or current_app).config.get("TRANSLATIONS_DIR")
+    return configured or str(package_content_dir("translations"))
+
+
+def stale_catalogs(folder: Path | None = None) -> list[str]:
     """Catalogs whose compiled .mo is missing or says something other than its .po.
 
     Freshness is decided by content, not modification times: a wheel unpacks the
@@ -45,7 +51,7 @@ def stale_catalogs() -> list[str]:
     The .po is compiled in memory and both catalogs are compared message by message
     (about 40 ms for every shipped locale, once at start-up).
     """
-    folder = package_content_dir("translations")
+    folder = folder or package_content_dir("translations")
     stale = []
     for po in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
         mo = po.with_suffix(".mo")
@@ -134,9 +140,7 @@ def translations() -> support.NullTranslations:
     catalogs: dict = current_app.extensions["burnout_catalogs"]
     catalog = catalogs.get(locale)
     if catalog is None:
-        catalog = support.Translations.load(
-            str(package_content_dir("translations")), [locale], domain="messages"
-        )
+        catalog = support.Translations.load(catalog_dir(), [locale], domain="messages")
         catalogs[locale] = catalog
     return catalog
 
@@ -235,7 +239,7 @@ def long_date(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    stale = stale_catalogs()
+    stale = stale_catalogs(Path(catalog_dir(app)))
     if stale:
         raise RuntimeError(
             f"{', '.join(stale)}: missing or different from its .po; "
@@ -245,7 +249,7 @@ def init_app(app: Flask) -> None:
     Babel(
         app,
         locale_selector=current_locale,
-        default_translation_directories=str(package_content_dir("translations")),
+        default_translation_directories=catalog_dir(app),
     )
     # Flask-Babel installed its own callables; ours look the catalog up once per request.
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)

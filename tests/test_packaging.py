@@ -43,6 +43,7 @@ def test_wheel_carries_content(wheel):
         "burnout_app/questionnaires/burnout-self-check.yaml",
         "burnout_app/questionnaires/burnout-check-in.yaml",
         "burnout_app/domain/schemas/questionnaire.schema.json",
+        "burnout_app/domain/policy/deny-list.yaml",
         "burnout_app/referrals/crisis-lines.yaml",
         "burnout_app/static/fonts/NotoSansArabic-Regular.ttf",
         "burnout_app/templates/summary/summary.html",

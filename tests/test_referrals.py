@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 
+from burnout_app.domain import policy
 from burnout_app.domain.content import ContentError
 from burnout_app.domain.referrals import Professional, load_referrals, select_referrals
 from burnout_app.domain.scoring import assess
@@ -28,7 +29,10 @@ def test_every_required_country_has_verified_https_lines(referrals):
         assert emergency
         for line in lines:
             assert line.url.startswith("https://") and line.source.startswith("https://")
-            assert referrals.link_allowed(line.url) and referrals.link_allowed(line.source)
+            # The link is shown: a reviewed host. The source backs the facts and is
+            # never shown as a link, so it needs no allowlist entry.
+            assert referrals.link_allowed(line.url)
+            assert not policy.link_problems("f", "p", line.source, None)
             assert line.verified.year >= 2026
             assert line.hours and line.description
 
@@ -59,7 +63,7 @@ def edit(path, old, new):
             "url: https://988lifeline.org/",
             "url: https://988-lifeline.example/",
             "crisis-lines.yaml: countries.US.lines[0].url: host '988-lifeline.example' is not "
-            "on the allowlist (allowed-hosts.yaml)",
+            "on the reviewed allowlist (referrals/allowed-hosts.yaml)",
         ),
         (
             "crisis-lines.yaml",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import policy
 from .content import (
     ContentError,
     ContentProblem,
@@ -53,6 +54,8 @@ class Portal:
     questionnaire: str | None
     resources: tuple[Professional, ...]
     source_file: str = ""
+    declared_hosts: tuple[tuple[str, str], ...] = ()
+    """The portal's own link hosts with the reason for each, for a person to review."""
 
     @property
     def frame_ancestors(self) -> str:
@@ -60,7 +63,8 @@ class Portal:
 
     @property
     def link_hosts(self) -> frozenset[str]:
-        return frozenset(urlsplit(r.url).hostname or "" for r in self.resources if r.url)
+        """The hosts the portal declared for its own resource links."""
+        return frozenset(host for host, _reason in self.declared_hosts)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,10 @@ def origin_problem(origin: str) -> str | None:
 
 
 def _portal_problems(
-    file: Path, data: dict, locales: Iterable[str], questionnaires: Iterable[str]
+    file: Path,
+    data: dict,
+    locales: Iterable[str],
+    questionnaires: Iterable[str] | None,
 ) -> list[ContentProblem]:
     name = str(file)
     problems: list[ContentProblem] = []
@@ -178,7 +185,11 @@ def _portal_problems(
             )
         )
     questionnaire = data.get("questionnaire")
-    if questionnaire is not None and questionnaire not in set(questionnaires):
+    if (
+        questionnaire is not None
+        and questionnaires is not None
+        and questionnaire not in set(questionnaires)
+    ):
         problems.append(
             ContentProblem(
                 name,
@@ -191,6 +202,20 @@ def _portal_problems(
         name, ((r["id"], ["resources", n, "id"]) for n, r in enumerate(resources)), "resource id"
     )
     return problems
+
+
+def _policy_problems(
+    file: Path, data: dict, allowed_hosts: frozenset[str] | None, known: list[ContentProblem]
+) -> list[ContentProblem]:
+    """The content policy: no drug named; a declared host is refused if the policy
+    refuses it; a resource link goes to the reviewed allowlist or a declared host."""
+    declared = frozenset(
+        h["host"]
+        for h in data.get("hosts", []) or []
+        if isinstance(h, dict) and isinstance(h.get("host"), str)
+    )
+    hosts = None if allowed_hosts is None else allowed_hosts | declared
+    return policy.data_problems(str(file), data, hosts, known)
 
 
 def _build(file: Path, data: dict) -> Portal:
@@ -232,16 +257,26 @@ def _build(file: Path, data: dict) -> Portal:
             for r in data.get("resources", [])
         ),
         source_file=str(file),
+        declared_hosts=tuple((h["host"], h["reason"]) for h in data.get("hosts", [])),
     )
 
 
 def load_portals(
-    directory: Path | None, locales: Iterable[str], questionnaires: Iterable[str]
+    directory: Path | None,
+    locales: Iterable[str],
+    questionnaires: Iterable[str] | None,
+    allowed_hosts: frozenset[str] | None = None,
 ) -> PortalDirectory:
-    """Load every ``*.yaml`` portal file in a folder (none if it does not exist)."""
+    """Load every ``*.yaml`` portal file in a folder (none if it does not exist).
+
+    ``questionnaires`` None skips the questionnaire check; ``allowed_hosts`` is the
+    reviewed allowlist (None: not known, links are then only checked for https
+    and refused hosts).
+    """
     if directory is None or not directory.is_dir():
         return PortalDirectory({})
-    locales, questionnaires = list(locales), list(questionnaires)
+    locales = list(locales)
+    questionnaires = None if questionnaires is None else list(questionnaires)
     problems: list[ContentProblem] = []
     found: dict[str, Portal] = {}
     for file in sorted(directory.glob("*.yaml")):
@@ -258,6 +293,7 @@ def load_portals(
         file_problems = schema_problems(str(file), data, "portal.schema.json")
         if not file_problems:
             file_problems = _portal_problems(file, data, locales, questionnaires)
+        file_problems += _policy_problems(file, data, allowed_hosts, file_problems)
         if not file_problems and data["id"] in found:
             other = found[data["id"]].source_file
             file_problems = [

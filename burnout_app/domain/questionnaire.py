@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
+from . import policy
 from .content import (
     ContentError,
     ContentProblem,
@@ -342,22 +343,30 @@ def _build(file: str, data: dict[str, Any]) -> Questionnaire:
     )
 
 
-def parse_questionnaire(data: Any, file: str = "<questionnaire>") -> Questionnaire:
-    """Validate already-parsed data and build the model, or raise `ContentError`."""
+def parse_questionnaire(
+    data: Any, file: str = "<questionnaire>", hosts: frozenset[str] | None = None
+) -> Questionnaire:
+    """Validate already-parsed data and build the model, or raise `ContentError`.
+
+    ``hosts`` is the reviewed allowlist for web addresses in the text (None: not
+    known here; addresses must still be https and not refused).
+    """
     if not isinstance(data, dict):
         raise ContentError([ContentProblem(file, "", "the file must hold a mapping at the top")])
     problems = schema_problems(file, data, "questionnaire.schema.json")
     if not problems:
         problems = _semantic_problems(file, data)
+    # The content policy holds for every questionnaire, shipped or added.
+    problems += policy.data_problems(file, data, hosts, problems)
     if problems:
         raise ContentError(problems)
     return _build(file, data)
 
 
-def load_questionnaire(path: str | Path) -> Questionnaire:
+def load_questionnaire(path: str | Path, hosts: frozenset[str] | None = None) -> Questionnaire:
     """Load and validate one questionnaire file."""
     path = Path(path)
-    return parse_questionnaire(read_yaml(path), str(path))
+    return parse_questionnaire(read_yaml(path), str(path), hosts)
 
 
 def questionnaire_files(directory: Path | None = None) -> list[Path]:
@@ -366,13 +375,15 @@ def questionnaire_files(directory: Path | None = None) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file())
 
 
-def load_questionnaires(paths: Iterable[Path]) -> dict[str, Questionnaire]:
+def load_questionnaires(
+    paths: Iterable[Path], hosts: frozenset[str] | None = None
+) -> dict[str, Questionnaire]:
     """Load several files; report every file's problems together, and duplicate ids."""
     found: dict[str, Questionnaire] = {}
     problems: list[ContentProblem] = []
     for path in paths:
         try:
-            questionnaire = load_questionnaire(path)
+            questionnaire = load_questionnaire(path, hosts)
         except ContentError as exc:
             problems += exc.problems
             continue

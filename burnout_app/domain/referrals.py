@@ -2,7 +2,8 @@
 
 Pure functions, no Flask. Which resources show depends on the Assessment (its
 concern and safety flag), the country the person picked and the portal's own
-resources. Every link is https and on the reviewed allowlist.
+resources. Every link is https and on the reviewed allowlist, and no text names
+a drug (see `policy`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import policy
 from .content import (
     ContentError,
     ContentProblem,
     duplicate_problems,
-    format_path,
     package_content_dir,
     read_yaml,
     schema_problems,
@@ -144,37 +145,8 @@ def _iso_dates(value: Any) -> Any:
     return value
 
 
-def _link_problems(
-    file: str, data: Any, hosts: frozenset[str], path: list[Any]
-) -> list[ContentProblem]:
-    problems = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in {"url", "source"} and isinstance(value, str):
-                host = urlsplit(value).hostname
-                if host not in hosts:
-                    problems.append(
-                        ContentProblem(
-                            file,
-                            format_path([*path, key]),
-                            f"host {host!r} is not on the allowlist (allowed-hosts.yaml)",
-                        )
-                    )
-            else:
-                problems += _link_problems(file, value, hosts, [*path, key])
-    elif isinstance(data, list):
-        for n, value in enumerate(data):
-            problems += _link_problems(file, value, hosts, [*path, n])
-    return problems
-
-
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-def link_problems(file: str, data: Any, hosts: frozenset[str]) -> list[ContentProblem]:
-    """Problems for every ``url``/``source`` whose host is not on the allowlist."""
-    return _link_problems(file, data, hosts, [])
 
 
 def load_referrals(directory: Path | None = None) -> ReferralDirectory:
@@ -182,6 +154,7 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
     directory = directory or package_content_dir("referrals")
     raw: dict[str, Any] = {}
     problems: list[ContentProblem] = []
+    hosts: frozenset[str] | None = None
     for key, (name, schema) in FILES.items():
         path = directory / name
         try:
@@ -193,13 +166,20 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
         if isinstance(data, dict) and not found:
             raw[key] = (str(path), data)
         problems += found
+        # The content policy (no drug named, links only to reviewed hosts) holds
+        # even in a file with other problems. The allowlist comes first in FILES.
+        if key == "allowed_hosts":
+            if not found:
+                hosts = frozenset(data["allowed_hosts"])
+                problems += policy.allowlist_problems(str(path), data["allowed_hosts"])
+        else:
+            problems += policy.data_problems(str(path), data, hosts, found)
     if problems:
         raise ContentError(problems)
 
     hosts = frozenset(raw["allowed_hosts"][1]["allowed_hosts"])
-    crisis_file, crisis = raw["crisis"]
+    crisis = raw["crisis"][1]
     guidance_file, guidance = raw["guidance"]
-    problems += link_problems(crisis_file, crisis, hosts)
     problems += duplicate_problems(
         guidance_file,
         ((p["id"], ["professionals", n, "id"]) for n, p in enumerate(guidance["professionals"])),
