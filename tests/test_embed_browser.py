@@ -301,6 +301,9 @@ def complete_check(context, setup, viewport, kind: str, screenshot: str | None =
     # The first page does not move the host page, nor take the focus from it.
     assert page.evaluate("window.scrollY") == 0
     assert page.evaluate("document.activeElement === document.body")
+    if screenshot:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{screenshot}-start.png"))
 
     frame.get_by_role("button", name="Start now").click()
     chosen = answers(kind)
@@ -313,7 +316,6 @@ def complete_check(context, setup, viewport, kind: str, screenshot: str | None =
 
     heading_in_view_with_focus(page, frame_element, frame, "Your results")
     if screenshot:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{screenshot}-0-results.png"))
     page.wait_for_function("window.record.some(r => r.kind === 'completed-event')")
     results_text = frame.locator("main").inner_text()
@@ -422,4 +424,31 @@ def test_plain_iframe_without_script_works(setup, blocked_context):
     frame = page.wait_for_selector("iframe").content_frame()
     frame.wait_for_selector("h1")
     assert "Burnout check-in" in frame.locator("h1").inner_text()
+    page.close()
+
+
+def test_a_missed_question_focuses_the_error_summary_in_view(setup, shared_process_context):
+    page = shared_process_context.new_page()
+    page.set_viewport_size(PHONE)
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(setup["allowed"])
+    frame_element = page.wait_for_selector("[data-burnout-self-check] iframe")
+    frame = frame_element.content_frame()
+    frame.get_by_role("button", name="Start now").click()
+    frame.get_by_text(f"Step 1 of {len(CHECK_IN_STEPS)}", exact=True).wait_for()
+    frame.locator("button[value=continue]").click()
+    summary = frame.locator(".error-summary")
+    summary.wait_for()
+    wait_until(
+        lambda: in_view(page, frame_element, summary.locator("h2")), "the summary is in view"
+    )
+    wait_until(
+        lambda: frame.evaluate("document.activeElement.classList.contains('error-summary')"),
+        "the summary has the focus",
+    )
+    page.wait_for_timeout(300)
+    # Chromium refuses autofocus in a cross-origin frame with a console error: none here.
+    assert console == []
     page.close()
