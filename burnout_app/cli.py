@@ -269,7 +269,10 @@ def portal_snippet(portal_id: str, base_url: str, lang: str | None) -> None:
     base = base_url.rstrip("/")
     path = f"/embed/{found.id}/" + (f"{lang}/" if lang else "")
     lang_attr = f' data-lang="{escape(lang)}"' if lang else ""
-    click.echo("<!-- With the script: resizes to fit and fires burnout-self-check:completed -->")
+    click.echo(
+        "<!-- With the script: as tall as the window, follows each step, "
+        "fires burnout-self-check:completed -->"
+    )
     click.echo("<div data-burnout-self-check></div>")
     click.echo(
         f'<script src="{escape(base)}/embed.js" data-portal="{escape(found.id)}"{lang_attr} async>'

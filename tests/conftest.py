@@ -102,3 +102,29 @@ def answers_for(q=FULL, value: int = 3, safety: int = 0, pattern: str | None = N
 @pytest.fixture
 def flow(client):
     return Flow(client)
+
+
+PORTAL_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
+GLOBEX_ORIGIN = "https://intranet.globex.example"
+GLOBEX_EAP = "Globex Staff Support Line"
+
+
+@pytest.fixture
+def two_portals(tmp_path):
+    """A portal folder with Acme and a second portal, Globex, on its own origin."""
+    folder = tmp_path / "portals"
+    folder.mkdir()
+    acme = (PORTAL_FIXTURES / "acme.yaml").read_text("utf-8")
+    (folder / "acme.yaml").write_text(acme, "utf-8")
+    (folder / "acme-logo.png").write_bytes((PORTAL_FIXTURES / "acme-logo.png").read_bytes())
+    globex = (
+        acme.replace("id: acme", "id: globex")
+        .replace('"Acme Wellbeing"', '"Globex Wellbeing"')
+        .replace('  - "https://intranet.acme.example"\n  - "http://localhost:8010"\n', "")
+        .replace("origins:\n", f'origins:\n  - "{GLOBEX_ORIGIN}"\n')
+        .replace("Acme Employee Assistance Programme", GLOBEX_EAP)
+        .replace("0800 000 1234", "0800 000 9876")
+    )
+    assert GLOBEX_ORIGIN in globex and "acme.example" not in globex.split("theme:")[0]
+    (folder / "globex.yaml").write_text(globex, "utf-8")
+    return folder

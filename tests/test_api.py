@@ -12,7 +12,7 @@ from schemathesis.checks import CHECKS
 
 from burnout_app.app import create_app
 
-from .conftest import answers_for
+from .conftest import GLOBEX_EAP, GLOBEX_ORIGIN, answers_for
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
 APP = create_app({"SECRET_KEY": "api", "PORTALS_DIR": str(FIXTURES)})
@@ -154,6 +154,37 @@ def test_cors_only_for_portal_origins(api):
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert preflight.headers["Access-Control-Allow-Headers"] == "Content-Type"
+
+
+def test_cors_for_a_portals_resources_only_to_that_portals_origins(two_portals):
+    client = create_app({"SECRET_KEY": "api", "PORTALS_DIR": str(two_portals)}).test_client()
+    acme = "https://intranet.acme.example"
+
+    def assess(portal, origin):
+        return client.post(
+            ASSESS, json={"answers": answers_for(), "portal": portal}, headers={"Origin": origin}
+        )
+
+    own = assess("globex", GLOBEX_ORIGIN)
+    assert own.headers["Access-Control-Allow-Origin"] == GLOBEX_ORIGIN
+    assert own.json["referrals"]["professionals"][0]["name"] == GLOBEX_EAP
+    # Acme's page asks for Globex's resources: the browser gets no grant to read them.
+    foreign = assess("globex", acme)
+    assert foreign.status_code == 200
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+    assert "Origin" in foreign.headers["Vary"]
+    # And the other way round; an unknown portal is granted to nobody.
+    assert "Access-Control-Allow-Origin" not in assess("acme", GLOBEX_ORIGIN).headers
+    assert assess("acme", acme).headers["Access-Control-Allow-Origin"] == acme
+    assert "Access-Control-Allow-Origin" not in assess("nope", acme).headers
+    # Without a portal, the answer holds no portal's resources: every portal may read it.
+    for origin in (acme, GLOBEX_ORIGIN):
+        plain = client.post(ASSESS, json={"answers": answers_for()}, headers={"Origin": origin})
+        assert plain.headers["Access-Control-Allow-Origin"] == origin
+        assert all(
+            "Acme" not in p["name"] and "Globex" not in p["name"]
+            for p in plain.json["referrals"]["professionals"]
+        )
 
 
 def test_portal_resources_in_api(api):

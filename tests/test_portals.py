@@ -16,7 +16,15 @@ from burnout_app.domain.content import ContentError
 from burnout_app.domain.portals import contrast_ratio, load_portals
 from burnout_app.domain.questionnaire import load_questionnaire
 
-from .conftest import REPO, SAME_ORIGIN, Flow, answers_for, results_form_fields, visible_text
+from .conftest import (
+    GLOBEX_ORIGIN,
+    REPO,
+    SAME_ORIGIN,
+    Flow,
+    answers_for,
+    results_form_fields,
+    visible_text,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
 CHECK_IN = load_questionnaire(REPO / "questionnaires" / "burnout-check-in.yaml")
@@ -64,6 +72,21 @@ def test_embedded_pages_may_be_framed_only_by_the_portals_origins(portal_client)
         assert "frame-ancestors 'self'" in portal_client.get(url).headers["Content-Security-Policy"]
 
 
+def test_each_portals_pages_may_be_framed_by_its_own_origins_only(two_portals):
+    client = create_app({"SECRET_KEY": "portal", "PORTALS_DIR": str(two_portals)}).test_client()
+    acme = client.get("/embed/acme/en/check/burnout-check-in/questions")
+    globex = client.get("/embed/globex/en/check/burnout-check-in/questions")
+    acme_csp = acme.headers["Content-Security-Policy"]
+    globex_csp = globex.headers["Content-Security-Policy"]
+    assert acme_csp.endswith("frame-ancestors https://intranet.acme.example http://localhost:8010")
+    assert globex_csp.endswith(f"frame-ancestors {GLOBEX_ORIGIN}")
+    assert "acme" not in globex_csp and "globex" not in acme_csp
+    root = client.get("/embed/globex/").headers["Content-Security-Policy"]
+    assert root.endswith(f"frame-ancestors {GLOBEX_ORIGIN}")
+    # The frame answers the host script only on its own portal's origins.
+    assert f'data-parent-origins="{GLOBEX_ORIGIN}"' in globex.get_data(as_text=True)
+
+
 def test_unknown_portal_is_404(portal_client):
     for url in ("/embed/nope/", "/embed/nope/en/", "/embed/nope/theme.css", "/embed/nope/logo"):
         assert portal_client.get(url).status_code == 404, url
@@ -96,7 +119,12 @@ def test_embedded_results_show_eap_first_and_portal_country(portal_client):
     assert "0800 000 1234" in text
     assert text.index("Acme Employee Assistance Programme") < text.index("Family doctor or GP")
     assert "Samaritans" in text  # the portal's default country is GB
-    assert "data-completed" in html and 'data-fixed-height="1600"' in html
+    # The page says only that it is the results page: nothing of its size or content.
+    body = html.split("<body", 1)[1].split(">", 1)[0]
+    assert body == (
+        ' class="embedded" data-parent-origins="https://intranet.acme.example '
+        'http://localhost:8010" data-completed'
+    )
     assert 'formaction="/embed/acme/en/check/burnout-check-in/summary"' in html
 
 

@@ -70,11 +70,28 @@ def _language():
     return None
 
 
+def _cors_origins() -> frozenset[str]:
+    """The origins that may read this response from a browser.
+
+    A request that names a portal (its ``portal`` field) carries that portal's
+    resources, so only that portal's own origins may read it: one portal never
+    reads another's EAP contacts. A request that names none holds nothing of any
+    portal's, so every portal's origins may read it.
+    """
+    portals = content().portals
+    if request.method == "POST":
+        data = request.get_json(silent=True)
+        if isinstance(data, dict) and data.get("portal") is not None:
+            named = portals.get(data["portal"]) if isinstance(data["portal"], str) else None
+            return frozenset(named.origins) if named else frozenset()
+    return portals.origins
+
+
 @bp.after_request
 def _cors(response: Response) -> Response:
     """CORS only for the origins of configured portals; never with credentials."""
     origin = request.headers.get("Origin")
-    if origin and origin in content().portals.origins:
+    if origin and origin in _cors_origins():
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"

@@ -30,6 +30,8 @@ def portal_root(portal_id: str):
     portal = portal_or_404(portal_id)
     locale = portal.locale or i18n.best_locale()
     target = url_for("embed_pages.start", portal=portal.id, lang=i18n.url_code(locale))
+    # The snippet's frame starts here: this portal's origins only, as on its pages.
+    g.frame_ancestors = portal.frame_ancestors
     response = redirect(target)
     response.headers["Vary"] = "Accept-Language"
     return response
