@@ -41,8 +41,39 @@ class CrisisLine:
     description: str
     url: str
     source: str
+    """Where the facts were checked: recorded for reviewers, never shown to people."""
     verified: dt.date
     sms: str | None = None
+    free: bool | None = None
+    """True or False only when the source says so; None when it is not known."""
+
+
+PROFESSIONAL_KINDS = (
+    "primary_care",
+    "psychologist_register",
+    "psychotherapist_register",
+    "psychiatry",
+)
+
+
+@dataclass(frozen=True)
+class LicensedRoute:
+    """A country's own way to reach a licensed professional (a register, a health service)."""
+
+    kind: str
+    name: str
+    url: str
+    source: str
+    verified: dt.date
+
+
+@dataclass(frozen=True)
+class CountryEntry:
+    name: str
+    emergency: str
+    lines: tuple[CrisisLine, ...]
+    professionals: tuple[LicensedRoute, ...] = ()
+    emergency_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +95,7 @@ class CrisisHelp:
     lines: tuple[CrisisLine, ...]
     emergency_advice: str
     directory: HelplineDirectory
+    professionals: tuple[LicensedRoute, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,7 +129,7 @@ class SelfCare:
 
 @dataclass(frozen=True)
 class ReferralDirectory:
-    countries: Mapping[str, tuple[str | None, tuple[CrisisLine, ...]]] = field(hash=False)
+    countries: Mapping[str, CountryEntry] = field(hash=False)
     emergency_advice: str
     directory: HelplineDirectory
     next_steps: Mapping[str, NextStep] = field(hash=False)
@@ -112,9 +144,17 @@ class ReferralDirectory:
     def crisis_help(self, country: str | None) -> CrisisHelp:
         """Crisis help for a country code, or the fallback for any other."""
         code = (country or "").upper()
-        if code in self.countries:
-            emergency, lines = self.countries[code]
-            return CrisisHelp(code, True, emergency, lines, self.emergency_advice, self.directory)
+        entry = self.countries.get(code)
+        if entry is not None:
+            return CrisisHelp(
+                code,
+                True,
+                entry.emergency,
+                entry.lines,
+                self.emergency_advice,
+                self.directory,
+                entry.professionals,
+            )
         return CrisisHelp(code, False, None, (), self.emergency_advice, self.directory)
 
     def link_allowed(self, url: str) -> bool:
@@ -144,13 +184,24 @@ def _iso_dates(value: Any) -> Any:
     return value
 
 
+# Links shown to people: on the reviewed allowlist. Sources are recorded, never shown,
+# so they need only be https (the schemas check that).
+SHOWN_LINK_KEYS = {"url"}
+RECORDED_LINK_KEYS = {"source", "emergency_source"}
+
+
 def _link_problems(
     file: str, data: Any, hosts: frozenset[str], path: list[Any]
 ) -> list[ContentProblem]:
     problems = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in {"url", "source"} and isinstance(value, str):
+            if key in RECORDED_LINK_KEYS and isinstance(value, str):
+                if urlsplit(value).scheme != "https":
+                    problems.append(
+                        ContentProblem(file, format_path([*path, key]), "must be an https link")
+                    )
+            elif key in SHOWN_LINK_KEYS and isinstance(value, str):
                 host = urlsplit(value).hostname
                 if host not in hosts:
                     problems.append(
@@ -173,7 +224,7 @@ def _date(text: str) -> dt.date:
 
 
 def link_problems(file: str, data: Any, hosts: frozenset[str]) -> list[ContentProblem]:
-    """Problems for every ``url``/``source`` whose host is not on the allowlist."""
+    """Problems for every shown ``url`` off the allowlist and every source that is not https."""
     return _link_problems(file, data, hosts, [])
 
 
@@ -209,21 +260,28 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
         raise ContentError(problems)
 
     countries = {
-        code: (
-            entry["emergency"],
-            tuple(
+        code: CountryEntry(
+            name=entry["name"],
+            emergency=entry["emergency"],
+            emergency_source=entry.get("emergency_source"),
+            lines=tuple(
                 CrisisLine(
                     name=line["name"],
                     phone=line["phone"],
                     tel=line["tel"],
                     sms=line.get("sms"),
                     hours=line["hours"],
+                    free=line.get("free"),
                     description=line["description"],
                     url=line["url"],
                     source=line["source"],
                     verified=_date(line["verified"]),
                 )
                 for line in entry["lines"]
+            ),
+            professionals=tuple(
+                LicensedRoute(p["kind"], p["name"], p["url"], p["source"], _date(p["verified"]))
+                for p in entry.get("professionals", ())
             ),
         )
         for code, entry in crisis["countries"].items()
@@ -262,7 +320,11 @@ def select_referrals(
         for d in raised
         if d.dimension.id in directory.self_care
     )
-    if not self_care:
+    if assessment.safety_flag:
+        # After a yes to the safety question, the first ideas are about reaching someone,
+        # never "check in again in a few months".
+        self_care = (SelfCare(None, directory.self_care["safety"]), *self_care)
+    elif not self_care:
         # Nothing raised, or a questionnaire whose dimension ids have no ideas of their own.
         self_care = (SelfCare(None, directory.self_care["general"]),)
     return ReferralSet(
