@@ -510,3 +510,26 @@ def test_safety_yes_results_read_as_support(app, locale, questionnaire):
     ]
     assert order == sorted(order)
     assert "116 123" in visible_text(crisis_block(html))
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "fr", "de", "pt_BR", "ar"])
+def test_in_every_locale_the_region_decides_and_the_choice_is_in_the_crisis_block(app, locale):
+    from burnout_app import i18n
+
+    lang = i18n.url_code(locale)
+    client = header_client(app, "en-GB,en;q=0.8")
+    crisis = client.get(f"/{lang}/crisis")
+    results = Flow(client, lang=lang).complete(answers_for(value=3))
+    safety = Flow(client, lang=lang).complete(answers_for(value=3, safety=1))
+    for name, response in {"crisis": crisis, "results": results, "safety": safety}.items():
+        html = response.get_data(as_text=True)
+        block = crisis_block(html)
+        assert "116 123" in visible_text(block), name
+        assert '<option value="GB" selected>' in block, name
+        text = visible_text(html)
+        assert "988" not in text and "911" not in text, name
+        assert "Accept-Language" in response.headers["Vary"], name
+    for response in (results, safety):
+        block = crisis_block(response.get_data(as_text=True))
+        assert f'formaction="/{lang}/check/burnout-self-check/results#crisis"' in block
+    assert f'action="/{lang}/crisis#crisis"' in crisis_block(crisis.get_data(as_text=True))
