@@ -68,8 +68,11 @@ def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     referrals = store.referrals
+    entries = referrals.countries.values()
     click.echo(
-        f"ok  referrals: {len(referrals.countries)} countries with crisis lines, "
+        f"ok  referrals: {len(referrals.countries)} countries, "
+        f"{sum(len(e.lines) for e in entries)} crisis lines, "
+        f"{sum(len(e.professionals) for e in entries)} routes to licensed professionals, "
         f"{len(referrals.allowed_hosts)} allowed link hosts"
     )
     for questionnaire in store.questionnaires.values():

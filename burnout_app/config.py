@@ -35,8 +35,10 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
     "DEFAULT_COUNTRY": (
         "",
         str,
-        "Country code for crisis lines when the language has no country of its own. "
-        "Empty: the most likely country for the language (CLDR).",
+        "Two-letter country code for crisis lines when neither the portal, the "
+        "browser's language region (en-GB) nor the page's locale (pt_BR) names a "
+        "country. Empty: no country is assumed; people see the local emergency "
+        "advice, a directory of helplines and the country choice.",
     ),
     "PUBLIC_URL": (
         "",

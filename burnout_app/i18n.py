@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale, support
-from babel.core import get_global
 from babel.dates import format_date
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
@@ -110,15 +109,32 @@ def best_locale() -> str:
     return DEFAULT_LOCALE
 
 
-def default_country(locale: str, configured: str = "") -> str:
-    """A country for crisis lines: the locale's territory, or the configured or likely one."""
-    parsed = Locale.parse(locale)
-    if parsed.territory:
-        return parsed.territory
-    if configured:
-        return configured.upper()
-    likely = get_global("likely_subtags").get(parsed.language, "")
-    return Locale.parse(likely).territory or "" if likely else ""
+def accept_language_region(languages) -> str:
+    """The region of the first language tag that has one, in quality order (en-GB -> GB).
+
+    ``languages`` is a werkzeug ``LanguageAccept`` (or any ``(tag, quality)`` pairs).
+    Numeric regions such as es-419 (Latin America) name no country and are skipped.
+    """
+    ranked = sorted((pair for pair in languages if pair[1] > 0), key=lambda pair: -pair[1])
+    for tag, _quality in ranked:
+        for part in tag.replace("_", "-").split("-")[1:]:
+            if len(part) == 2 and part.isascii() and part.isalpha():
+                return part.upper()
+    return ""
+
+
+def default_country(locale: str, region: str = "", configured: str = "") -> str:
+    """The country nobody picked: the browser's region, the locale's, or the operator's.
+
+    Empty when none of them names one: then no country is assumed (no guess from
+    the language alone: English is not the United States, Arabic not Egypt).
+    """
+    if region:
+        return region.upper()
+    territory = _locale(locale).territory
+    if territory:
+        return territory
+    return configured.upper()
 
 
 def country_name(code: str, locale: str | None = None) -> str:

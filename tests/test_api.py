@@ -89,10 +89,29 @@ def test_assessment_is_computed_from_answers(api):
 
 
 def test_safety_flag_and_crisis_first(api):
-    body = api.post(ASSESS, json={"answers": answers_for(safety=1)}).json
+    response = api.post(
+        ASSESS, json={"answers": answers_for(safety=1)}, headers={"Accept-Language": "en-US"}
+    )
+    body = response.json
     assert body["safety_flag"] is True
     assert body["referrals"]["crisis_first"] is True
     assert body["referrals"]["crisis"]["lines"][0]["phone"] == "988"
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_country_from_accept_language_region_never_the_language_alone(api):
+    body = api.post(
+        ASSESS, json={"answers": answers_for()}, headers={"Accept-Language": "en-GB,en;q=0.8"}
+    ).json
+    crisis = body["referrals"]["crisis"]
+    assert crisis["country"] == "GB" and crisis["emergency"] == "999"
+    assert crisis["lines"][0]["phone"] == "116 123" and crisis["lines"][0]["free"] is True
+    assert {r["kind"] for r in crisis["professionals"]} >= {"primary_care"}
+    assert all(r["url"].startswith("https://") and r["label"] for r in crisis["professionals"])
+    # English alone names no country: no US lines assumed, the fallback instead.
+    plain = api.post(ASSESS, json={"answers": answers_for()}, headers={"Accept-Language": "en"})
+    crisis = plain.json["referrals"]["crisis"]
+    assert crisis["known"] is False and crisis["lines"] == [] and crisis["emergency"] is None
 
 
 def test_localised_texts(api):

@@ -225,3 +225,79 @@ def test_language_switcher_is_readable_on_question_pages(page, live_server):
     for text, background in colours:
         light, dark = sorted((luminance(text), luminance(background)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (text, background)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+@pytest.mark.parametrize("safety", [0, 1], ids=["safety-no", "safety-yes"])
+def test_country_choice_keeps_the_person_at_the_crisis_block(
+    browser, live_server, javascript, safety
+):
+    """A phone, a browser in British English: its region decides, the picker brings
+    the person back to the crisis block, not to the top of the page."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 700}, locale="en-GB", java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/check/burnout-self-check/questions")
+    expect(page.locator("#country")).to_have_value("GB")  # pre-filled on step 1
+    for step in range(4):
+        answer_step_by_click(page, 3 if step < 3 else safety)
+        page.locator("button[value=continue]").click()
+    expect(page.locator("h1")).to_have_text("Your results")
+    crisis = page.locator("#crisis")
+    expect(crisis).to_contain_text("116 123")
+    expect(page.locator("main")).not_to_contain_text("988")
+    # The choice sits inside the crisis block.
+    assert crisis.locator("select#country").count() == 1
+    crisis.locator("select#country").select_option("AU")
+    crisis.get_by_role("button", name="Show crisis lines").click()
+    page.wait_for_url(re.compile(r"/results#crisis$"))
+    expect(page.locator("#crisis")).to_contain_text("13 11 14")
+    expect(page.locator("#crisis select#country")).to_have_value("AU")
+    expect(page.locator("#crisis h2")).to_be_in_viewport()
+    if not safety:
+        # The block is far down the page: the browser did not land at the top.
+        assert page.evaluate("window.scrollY") > 300
+    assert context.cookies() == []
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_crisis_page_choice_returns_to_the_crisis_block(browser, live_server, javascript):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 500}, locale="ar", java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ar/crisis")
+    # Arabic alone names no country: emergency advice, directory and choice together.
+    block = page.locator("#crisis")
+    expect(block.locator("select#country")).to_have_value("other")
+    expect(block.locator(".directory a")).to_have_attribute("href", "https://findahelpline.com/")
+    block.locator("select#country").select_option("GB")
+    block.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/ar/crisis\?country=GB#crisis$"))
+    expect(page.locator("#crisis")).to_contain_text("116 123")
+    expect(page.locator("#crisis h2")).to_be_in_viewport()
+    expect(page.locator(".back-to-check a")).to_have_attribute("href", "/ar/")
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_crisis_pages_on_a_phone(browser, live_server, lang):
+    """Screenshots at 375 px of the results (safety yes) and the crisis page."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=1, locale="en-GB"
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/{lang}/check/burnout-self-check/questions")
+    for _ in range(4):
+        answer_step_by_click(page, 1)
+        page.locator("button[value=continue]").click()
+    expect(page.locator(".crisis-first")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"results-safety-{lang}-375.png"), full_page=True)
+    page.goto(f"{live_server.url}/{lang}/crisis")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=str(SCREENSHOTS / f"crisis-{lang}-375.png"), full_page=True)
+    context.close()

@@ -72,3 +72,22 @@ def test_score_bad_answer_names_item(tmp_path):
     assert result.exit_code == 1
     assert "ex_wake_tired: 9 is not on the scale" in result.output
     assert "Traceback" not in result.output
+
+
+def test_validate_checks_the_referral_data(tmp_path):
+    import shutil
+
+    result = run("validate")
+    assert "routes to licensed professionals" in result.output
+    folder = tmp_path / "referrals"
+    shutil.copytree(REPO / "referrals", folder)
+    path = folder / "crisis-lines.yaml"
+    text = path.read_text("utf-8")
+    text = text.replace("kind: primary_care", "kind: pharmacy", 1)
+    text = text.replace("free: true", "free: maybe", 1)
+    path.write_text(text, "utf-8")
+    result = run("validate", "--referrals", folder)
+    assert result.exit_code == 1
+    assert f"{path}: countries.GB.professionals[0].kind: must be one of" in result.output
+    assert f"{path}: countries.GB.lines[0].free: must be a boolean" in result.output
+    assert "Traceback" not in result.output

@@ -161,7 +161,7 @@ def test_hostile_referral_guidance_and_crisis_lines_are_refused(tmp_path, no_por
     )
     replace_in(
         crisis,
-        'description: "Free, confidential support for anyone in emotional distress or '
+        'description: "Confidential support for anyone in emotional distress or '
         'thinking about suicide."',
         'description: "Ketamine and psilocybin microdosing help."',
     )
@@ -228,7 +228,7 @@ def test_the_allowlist_holds_no_news_site_and_gives_each_host_a_reason():
 
 def test_facts_keep_their_sources_but_sources_are_never_links(client):
     referrals = load_referrals()
-    sources = [line.source for _, lines in referrals.countries.values() for line in lines]
+    sources = [line.source for entry in referrals.countries.values() for line in entry.lines]
     # The news articles that back some numbers are still recorded...
     for news in ("vice.com", "wicklownow.ie", "theshillongtimes.com"):
         assert any(f"://{news}/" in s for s in sources), news

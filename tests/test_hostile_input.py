@@ -267,3 +267,12 @@ def test_every_route_is_fuzzed():
     assert len(_RULES) >= 25
     assert any(r.endswith("/summary") for r in _RULES)
     assert any(r.startswith("/api/") for r in _RULES)
+
+
+@pytest.mark.parametrize("host", ["a..example", "x" * 64 + ".example", "."])
+def test_a_host_header_the_router_cannot_parse_is_a_400(hc, host):
+    page = hc.get("/en/crisis", headers={"Host": host})
+    assert page.status_code == 400
+    api = hc.get("/api/v1/questionnaires", headers={"Host": host})
+    assert api.status_code == 400
+    assert api.content_type == PROBLEM

@@ -120,7 +120,10 @@ def text_segments(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", unescape(p)).strip() for p in pieces if p.strip()]
 
 
-PROPER_NOUNS = {line.name for _e, lines in REFERRALS.countries.values() for line in lines}
+PROPER_NOUNS = {line.name for entry in REFERRALS.countries.values() for line in entry.lines}
+PROPER_NOUNS |= {
+    route.name for entry in REFERRALS.countries.values() for route in entry.professionals
+}
 PROPER_NOUNS |= {REFERRALS.directory.name, "Burnout Self-Check"}
 
 
@@ -189,12 +192,17 @@ def test_country_and_language_are_separate(app):
     # A Spanish speaker in the US sees US lines, in Spanish.
     page = client.get("/es/crisis?country=US").get_data(as_text=True)
     assert "988" in page and 'lang="es"' in page
-    # Default countries come from the language: es -> ES, de -> DE.
-    assert '<option value="ES" selected>' in client.get("/es/crisis").get_data(as_text=True)
-    assert '<option value="DE" selected>' in client.get("/de/crisis").get_data(as_text=True)
+    # A language alone names no country (Spanish is not Spain, German not Germany):
+    # without a region in Accept-Language the person sees the fallback and the choice.
+    for lang in ("en", "es", "de", "fr", "ar"):
+        page = client.get(f"/{lang}/crisis").get_data(as_text=True)
+        assert '<option value="other" selected>' in page, lang
+    # The region of the browser's language names one: es-MX is Mexico, de-AT Austria,
+    # whatever the page's language; a country without lines gets the fallback.
+    page = client.get("/de/crisis", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<option value="GB" selected>' in page and "116 123" in page
+    # A locale with a territory of its own (pt_BR) names its country.
     assert '<option value="BR" selected>' in client.get("/pt-br/crisis").get_data(as_text=True)
-    # No lines for Egypt (the likely country for Arabic): the fallback, never the IP address.
-    assert '<option value="other" selected>' in client.get("/ar/crisis").get_data(as_text=True)
 
 
 def test_switching_language_mid_check_keeps_answers(app):

@@ -268,3 +268,12 @@ def test_snippet_cli(monkeypatch):
     assert "<div data-burnout-self-check></div>" in result.output
     missing = CliRunner().invoke(main, ["portal", "snippet", "nope"])
     assert missing.exit_code == 1 and "no portal 'nope'" in missing.output
+
+
+def test_portal_country_comes_before_the_browser_region(portal_client):
+    """The portal tells us where its people are; the browser's region comes after."""
+    html = portal_client.get(
+        "/embed/acme/en/crisis", headers={"Accept-Language": "en-AU"}
+    ).get_data(as_text=True)
+    assert '<option value="GB" selected>' in html and "116 123" in html
+    assert "13 11 14" not in html

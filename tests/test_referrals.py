@@ -8,7 +8,12 @@ import pytest
 
 from burnout_app.domain import policy
 from burnout_app.domain.content import ContentError
-from burnout_app.domain.referrals import Professional, load_referrals, select_referrals
+from burnout_app.domain.referrals import (
+    PROFESSIONAL_KINDS,
+    Professional,
+    load_referrals,
+    select_referrals,
+)
 from burnout_app.domain.scoring import assess
 
 from .conftest import FULL, REPO, answers_for
@@ -22,19 +27,46 @@ def referrals():
     return load_referrals()
 
 
+# The three standard descriptions: none of them says anything about cost.
+DESCRIPTIONS = {
+    "Confidential support for anyone in emotional distress or thinking about suicide.",
+    "Someone to talk to, in confidence, about anything that is troubling you.",
+    "Support from trained counsellors for stress, worry, low mood or any other mental "
+    "health concern.",
+}
+
+
 def test_every_required_country_has_verified_https_lines(referrals):
-    assert list(referrals.countries) == COUNTRIES
+    assert set(COUNTRIES) <= set(referrals.countries)
     for code in COUNTRIES:
-        emergency, lines = referrals.countries[code]
-        assert emergency
-        for line in lines:
+        entry = referrals.countries[code]
+        assert entry.emergency and entry.name
+        for line in entry.lines:
             assert line.url.startswith("https://") and line.source.startswith("https://")
             # The link is shown: a reviewed host. The source backs the facts and is
             # never shown as a link, so it needs no allowlist entry.
             assert referrals.link_allowed(line.url)
             assert not policy.link_problems("f", "p", line.source, None)
             assert line.verified.year >= 2026
-            assert line.hours and line.description
+            assert line.hours and line.description in DESCRIPTIONS
+            assert line.free in (True, False, None)
+        for route in entry.professionals:
+            assert referrals.link_allowed(route.url) and route.source.startswith("https://")
+            assert route.kind in PROFESSIONAL_KINDS and route.verified.year >= 2026
+
+
+def test_cost_is_stated_only_where_the_source_says(referrals):
+    samaritans = referrals.countries["GB"].lines[0]
+    assert samaritans.name == "Samaritans" and samaritans.free is True
+    # Telefono Amico is an ordinary Milan number: no claim that it is free.
+    assert referrals.countries["IT"].lines[0].free is not True
+
+
+def test_country_routes_to_licensed_professionals(referrals):
+    gb = referrals.crisis_help("GB")
+    assert {r.kind for r in gb.professionals} >= {"primary_care", "psychologist_register"}
+    assert all(referrals.link_allowed(r.url) for r in gb.professionals)
+    assert referrals.crisis_help("JP").professionals == ()
 
 
 def test_fallback_for_other_countries(referrals):
@@ -79,6 +111,40 @@ def edit(path, old, new):
             "crisis-lines.yaml: countries.US.lines[0].phone: 'call 988' does not match",
         ),
         (
+            "crisis-lines.yaml",
+            "source: https://health.wyo.gov/",
+            "source: http://health.wyo.gov/",
+            "crisis-lines.yaml: countries.US.lines[0].source: 'http://health.wyo.gov/"
+            "publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline' "
+            "does not match",
+        ),
+        (
+            "crisis-lines.yaml",
+            '        hours: "24 hours a day, every day"\n        free: true',
+            '        hours: "24 hours a day, every day"\n        free: "yes"',
+            "crisis-lines.yaml: countries.GB.lines[0].free: must be a boolean",
+        ),
+        (
+            "crisis-lines.yaml",
+            "kind: primary_care",
+            "kind: pharmacy",
+            "crisis-lines.yaml: countries.GB.professionals[0].kind: must be one of: primary_care",
+        ),
+        (
+            "crisis-lines.yaml",
+            "url: https://www.nhs.uk/service-search/find-a-gp",
+            "url: https://www.nhs-lookalike.example/",
+            "crisis-lines.yaml: countries.GB.professionals[0].url: host "
+            "'www.nhs-lookalike.example' is not on the reviewed allowlist "
+            "(referrals/allowed-hosts.yaml)",
+        ),
+        (
+            "crisis-lines.yaml",
+            '    emergency: "999"\n',
+            '    emergency: "999"\n    emergency_source: http://www.gov.uk/\n',
+            "crisis-lines.yaml: countries.GB.emergency_source: 'http://www.gov.uk/' does not match",
+        ),
+        (
             "guidance.yaml",
             "  some:\n",
             "  sometimes:\n",
@@ -102,6 +168,37 @@ def test_bad_referral_files(tmp_path, file, old, new, expected):
     assert any(expected.split(": ", 1)[1] in line for line in lines), lines
 
 
+def test_sources_need_https_but_not_the_allowlist(tmp_path):
+    """A source is recorded for reviewers, never shown: any https page will do."""
+    folder = copy_referrals(tmp_path)
+    edit(
+        folder / "crisis-lines.yaml",
+        "source: https://www.samaritans.org/how-we-can-help/contact-samaritan/",
+        "source: https://news.example.org/samaritans-free-to-call",
+    )
+    edit(
+        folder / "crisis-lines.yaml",
+        '    emergency: "999"\n',
+        '    emergency: "999"\n    emergency_source: https://gov.example.org/999\n',
+    )
+    loaded = load_referrals(folder)
+    assert (
+        loaded.countries["GB"].lines[0].source == "https://news.example.org/samaritans-free-to-call"
+    )
+    assert loaded.countries["GB"].emergency_source == "https://gov.example.org/999"
+
+
+def test_a_country_may_have_no_lines(tmp_path):
+    folder = copy_referrals(tmp_path)
+    path = folder / "crisis-lines.yaml"
+    path.write_text(
+        path.read_text("utf-8") + '  EG:\n    name: Egypt\n    emergency: "123"\n    lines: []\n',
+        "utf-8",
+    )
+    help_ = load_referrals(folder).crisis_help("EG")
+    assert help_.known and help_.emergency == "123" and help_.lines == ()
+
+
 def test_missing_referral_file(tmp_path):
     folder = copy_referrals(tmp_path)
     (folder / "guidance.yaml").unlink()
@@ -123,6 +220,15 @@ def test_selection_scales_with_results(referrals):
     safety = select_referrals(referrals, assess(FULL, answers_for(safety=1)), "GB")
     assert safety.crisis_first and safety.next_step.key == "safety"
     assert safety.crisis.lines[0].name == "Samaritans"
+
+
+def test_safety_yes_never_gets_the_all_is_well_ideas(referrals):
+    calm = assess(FULL, answers_for(pattern="best", safety=1))
+    chosen = select_referrals(referrals, calm, "GB")
+    ideas = [idea for group in chosen.self_care for idea in group.ideas]
+    assert ideas[: len(referrals.self_care["safety"])] == list(referrals.self_care["safety"])
+    assert not set(ideas) & set(referrals.self_care["general"])
+    assert chosen.next_step.key == "safety"
 
 
 def test_portal_resources_come_first(referrals):

@@ -312,3 +312,65 @@ def test_expired_token_on_a_download_shows_the_last_step_with_answers_kept(downl
     assert response.headers["Cache-Control"] == "no-store"
     assert 'value="0" checked' in html  # the safety answer, on the page shown
     assert 'name="ex_nothing_left" value="5"' in html  # the rest, carried along
+
+
+def test_paper_shows_every_address_beside_its_name(worst_gb):
+    text = re.sub(r"\s+", " ", pdf_text(worst_gb.data))
+    # A printout can be followed: each service's address as text, not only a link.
+    assert re.search(r"Samaritans samaritans\.org", text), text
+    assert "116 123" in text and "Free to call" in text
+    assert re.search(r"Find A Helpline findahelpline\.com", text)
+    assert re.search(r"NHS nhs\.uk/service-search/find-a-gp", text)
+    assert re.search(r"HCPC\) hcpc-uk\.org/check-the-register", text)
+
+
+def test_summary_country_from_accept_language_without_a_choice(client):
+    fields = summary_fields(client, "worst")
+    del fields["country"]
+    response = post_summary(client, fields, **{"Accept-Language": "en-GB,en;q=0.9"})
+    text = pdf_text(response.data)
+    assert "Samaritans" in text and "116 123" in text
+    assert "988" not in text and "911" not in text
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "fr", "de", "pt_BR", "ar"])
+def test_safety_yes_summary_reads_as_support(locale):
+    from flask import g
+
+    from burnout_app import i18n
+    from burnout_app.web import content
+
+    from .conftest import FULL
+
+    app = create_app({"SECRET_KEY": "pdf"})
+    client = app.test_client()
+    lang = i18n.url_code(locale)
+    results = Flow(client, lang=lang).complete(answers_for(pattern="best", safety=1))
+    fields = {**results_form_fields(results.get_data(as_text=True)), "country": "GB"}
+    response = client.post(
+        f"/{lang}/check/burnout-self-check/summary", data=fields, headers=SAME_ORIGIN
+    )
+    assert response.status_code == 200
+    text = re.sub(r"\s+", " ", pdf_text(response.data))
+    with app.test_request_context():
+        g.locale = locale
+        referrals = content().referrals
+        tr = i18n.translate_content
+        contradicting = [
+            *(tr(p.name) for p in FULL.profiles),
+            tr(referrals.next_steps["none"].title),
+            *(tr(idea) for idea in referrals.self_care["general"]),
+        ]
+        first = tr(referrals.next_steps["safety"].title)
+        second = i18n.gettext("Professional help")
+        scores = i18n.gettext("The three parts of burnout")
+    for sentence in contradicting:
+        assert sentence not in text, sentence
+    assert "116 123" in text and "samaritans.org" in text
+    # Talk to someone now first, professional help second, then the scores.
+    # (pypdf extracts Arabic glyphs in visual order, so positions are checked in the
+    # left-to-right locales and presence in all.)
+    if locale != "ar":
+        order = [text.index(first), text.index(second), text.index(scores)]
+        assert order == sorted(order)

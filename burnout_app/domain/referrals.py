@@ -42,8 +42,39 @@ class CrisisLine:
     description: str
     url: str
     source: str
+    """Where the facts were checked: recorded for reviewers, never shown to people."""
     verified: dt.date
     sms: str | None = None
+    free: bool | None = None
+    """True or False only when the source says so; None when it is not known."""
+
+
+PROFESSIONAL_KINDS = (
+    "primary_care",
+    "psychologist_register",
+    "psychotherapist_register",
+    "psychiatry",
+)
+
+
+@dataclass(frozen=True)
+class LicensedRoute:
+    """A country's own way to reach a licensed professional (a register, a health service)."""
+
+    kind: str
+    name: str
+    url: str
+    source: str
+    verified: dt.date
+
+
+@dataclass(frozen=True)
+class CountryEntry:
+    name: str
+    emergency: str
+    lines: tuple[CrisisLine, ...]
+    professionals: tuple[LicensedRoute, ...] = ()
+    emergency_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +96,7 @@ class CrisisHelp:
     lines: tuple[CrisisLine, ...]
     emergency_advice: str
     directory: HelplineDirectory
+    professionals: tuple[LicensedRoute, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +130,7 @@ class SelfCare:
 
 @dataclass(frozen=True)
 class ReferralDirectory:
-    countries: Mapping[str, tuple[str | None, tuple[CrisisLine, ...]]] = field(hash=False)
+    countries: Mapping[str, CountryEntry] = field(hash=False)
     emergency_advice: str
     directory: HelplineDirectory
     next_steps: Mapping[str, NextStep] = field(hash=False)
@@ -113,9 +145,17 @@ class ReferralDirectory:
     def crisis_help(self, country: str | None) -> CrisisHelp:
         """Crisis help for a country code, or the fallback for any other."""
         code = (country or "").upper()
-        if code in self.countries:
-            emergency, lines = self.countries[code]
-            return CrisisHelp(code, True, emergency, lines, self.emergency_advice, self.directory)
+        entry = self.countries.get(code)
+        if entry is not None:
+            return CrisisHelp(
+                code,
+                True,
+                entry.emergency,
+                entry.lines,
+                self.emergency_advice,
+                self.directory,
+                entry.professionals,
+            )
         return CrisisHelp(code, False, None, (), self.emergency_advice, self.directory)
 
     def link_allowed(self, url: str) -> bool:
@@ -189,21 +229,28 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
         raise ContentError(problems)
 
     countries = {
-        code: (
-            entry["emergency"],
-            tuple(
+        code: CountryEntry(
+            name=entry["name"],
+            emergency=entry["emergency"],
+            emergency_source=entry.get("emergency_source"),
+            lines=tuple(
                 CrisisLine(
                     name=line["name"],
                     phone=line["phone"],
                     tel=line["tel"],
                     sms=line.get("sms"),
                     hours=line["hours"],
+                    free=line.get("free"),
                     description=line["description"],
                     url=line["url"],
                     source=line["source"],
                     verified=_date(line["verified"]),
                 )
                 for line in entry["lines"]
+            ),
+            professionals=tuple(
+                LicensedRoute(p["kind"], p["name"], p["url"], p["source"], _date(p["verified"]))
+                for p in entry.get("professionals", ())
             ),
         )
         for code, entry in crisis["countries"].items()
@@ -242,7 +289,11 @@ def select_referrals(
         for d in raised
         if d.dimension.id in directory.self_care
     )
-    if not self_care:
+    if assessment.safety_flag:
+        # After a yes to the safety question, the first ideas are about reaching someone,
+        # never "check in again in a few months".
+        self_care = (SelfCare(None, directory.self_care["safety"]), *self_care)
+    elif not self_care:
         # Nothing raised, or a questionnaire whose dimension ids have no ideas of their own.
         self_care = (SelfCare(None, directory.self_care["general"]),)
     return ReferralSet(

@@ -97,6 +97,25 @@ def switch_url(locale: str) -> str:
     return link("pages.start", lang=lang)
 
 
+ROUTE_KINDS = {
+    "primary_care": i18n.N_("Find a family doctor or GP"),
+    "psychologist_register": i18n.N_("Check a psychologist's licence or find one"),
+    "psychotherapist_register": i18n.N_("Check a psychotherapist's licence or find one"),
+    "psychiatry": i18n.N_("Find a psychiatrist"),
+}
+
+
+def route_kind_label(kind: str) -> str:
+    """What a country's route to a licensed professional is for, in the page's language."""
+    return i18n.gettext(ROUTE_KINDS[kind])
+
+
+def address(url: str) -> str:
+    """A link as people type it on paper: https://www.samaritans.org/ -> samaritans.org."""
+    text = url.removeprefix("https://").removeprefix("www.")
+    return text.removesuffix("/")
+
+
 def init_jinja(app) -> None:
     from ..charts import chart_for
     from .forms import hidden_inputs, value_text
@@ -109,4 +128,6 @@ def init_jinja(app) -> None:
         switch_url=switch_url,
         link=link,
         current_portal=current_portal,
+        route_kind_label=route_kind_label,
     )
+    app.jinja_env.filters["address"] = address

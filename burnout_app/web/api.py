@@ -15,7 +15,7 @@ from .. import i18n
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import ReferralSet, select_referrals
 from ..domain.scoring import AnswerError, Assessment, assess
-from . import content
+from . import content, route_kind_label
 from .country import country_choices, default_country
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -206,11 +206,22 @@ def assessment_body(a: Assessment, referrals: ReferralSet) -> dict[str, Any]:
                         "tel": line.tel,
                         "sms": line.sms,
                         "hours": tr(line.hours),
+                        "free": line.free,
                         "description": tr(line.description),
                         "url": line.url,
                         "verified": line.verified.isoformat(),
                     }
                     for line in crisis.lines
+                ],
+                "professionals": [
+                    {
+                        "kind": route.kind,
+                        "label": route_kind_label(route.kind),
+                        "name": route.name,
+                        "url": route.url,
+                        "verified": route.verified.isoformat(),
+                    }
+                    for route in crisis.professionals
                 ],
                 "directory": {
                     "name": crisis.directory.name,

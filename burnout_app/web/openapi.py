@@ -286,7 +286,30 @@ def _assessment_schema() -> dict[str, Any]:
             "tel": text,
             "sms": NULLABLE_STRING,
             "hours": text,
+            "free": {
+                "type": ["boolean", "null"],
+                "description": "Whether calls are free, as the line's source says; "
+                "null when the source does not say.",
+            },
             "description": text,
+            "url": {"type": "string", "format": "uri"},
+            "verified": {"type": "string", "format": "date"},
+        },
+    }
+    route = {
+        "type": "object",
+        "required": ["kind", "label", "name", "url", "verified"],
+        "properties": {
+            "kind": {
+                "enum": [
+                    "primary_care",
+                    "psychologist_register",
+                    "psychotherapist_register",
+                    "psychiatry",
+                ]
+            },
+            "label": text,
+            "name": text,
             "url": {"type": "string", "format": "uri"},
             "verified": {"type": "string", "format": "date"},
         },
@@ -373,6 +396,12 @@ def _assessment_schema() -> dict[str, Any]:
                             "emergency": NULLABLE_STRING,
                             "emergency_advice": text,
                             "lines": {"type": "array", "items": line},
+                            "professionals": {
+                                "type": "array",
+                                "description": "The country's own ways to reach a "
+                                "licensed professional.",
+                                "items": route,
+                            },
                             "directory": {
                                 "type": "object",
                                 "required": ["name", "url", "description"],

@@ -17,7 +17,7 @@ from functools import cache
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import NullSession, SessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
+from werkzeug.exceptions import BadHost, BadRequest, Forbidden, RequestEntityTooLarge
 
 from ..i18n import gettext
 
@@ -147,7 +147,7 @@ _BODY_ERROR = "burnout.body_error"
 
 
 class BoundedBody:
-    """WSGI middleware: a chunked request body is read up front, within the size limit.
+    """WSGI middleware: a Host the router can parse, and a chunked body read up front.
 
     Werkzeug enforces ``MAX_CONTENT_LENGTH`` against ``Content-Length``; a chunked
     body has none, and would be cut off silently at the limit. Here it is read
@@ -156,11 +156,18 @@ class BoundedBody:
     pages (problem+json under /api/).
     """
 
-    def __init__(self, wsgi_app, limit: int) -> None:
+    def __init__(self, wsgi_app, limit: int, url_map) -> None:
         self.wsgi_app = wsgi_app
         self.limit = limit
+        self.url_map = url_map
 
     def __call__(self, environ, start_response):
+        try:
+            self.url_map.bind_to_environ(environ)
+        except BadHost:
+            # Werkzeug can't route a request whose Host it can't parse, and then no page
+            # (not even an error page) can build a link: answer before the app does.
+            return _plain_bad_request(environ, start_response)
         if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             data = b""
             try:
@@ -175,6 +182,20 @@ class BoundedBody:
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             environ.pop("wsgi.input_terminated", None)
         return self.wsgi_app(environ, start_response)
+
+
+def _plain_bad_request(environ, start_response):
+    if environ.get("PATH_INFO", "").startswith("/api/"):
+        body = b'{"type": "about:blank", "title": "Bad Request", "status": 400, '
+        body += b'"detail": "the Host header is not a host name"}'
+        kind = "application/problem+json"
+    else:
+        body, kind = b"Bad request: the Host header is not a host name.\n", "text/plain"
+    start_response(
+        "400 Bad Request",
+        [("Content-Type", kind), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")],
+    )
+    return [body]
 
 
 def _read_at_most(stream, size: int) -> bytes:
@@ -198,6 +219,6 @@ def _refuse_bad_body() -> None:
 
 def init_app(app: Flask) -> None:
     app.session_interface = NoSessionInterface()
-    app.wsgi_app = BoundedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = BoundedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"], app.url_map)
     app.before_request(_refuse_bad_body)
     app.after_request(_set_headers)

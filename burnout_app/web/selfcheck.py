@@ -31,8 +31,11 @@ def _render_step(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     status: int = 200,
+    country: str | None = None,
 ):
     steps = steps_for(questionnaire)
+    # The country travels with the answers once chosen; step 1 offers the choice.
+    chosen = chosen_country(country) if country or step.number == 1 else None
     last = step.number == len(steps)
     endpoint = "selfcheck.results" if last else "selfcheck.questions"
     g.no_store = True
@@ -48,6 +51,8 @@ def _render_step(
             token=make_token(questionnaire.id),
             action=link(endpoint, questionnaire_id=questionnaire.id),
             switch_endpoint="selfcheck.questions",
+            country=chosen,
+            countries=country_choices(),
         ),
         status,
     )
@@ -94,31 +99,36 @@ def _advance(questionnaire: Questionnaire, final: bool):
     answers = submission.answers_text()
     number = _step_number(submission, len(steps))
     action = submission.meta.get("action", "continue")
+    country = submission.meta.get("country")
     # "stay" comes from the language switcher: show the same page in another language.
     if action not in {"continue", "back", "stay"}:
         abort(400, gettext("The form asked for something this page cannot do."))
     if number is not None:
         step = steps[number - 1]
         if state is TokenState.EXPIRED:
-            return _render_step(questionnaire, step, answers, notice=gettext(EXPIRED))
+            return _render_step(
+                questionnaire, step, answers, notice=gettext(EXPIRED), country=country
+            )
         if action == "back":
-            return _render_step(questionnaire, steps[max(number - 2, 0)], answers)
+            return _render_step(questionnaire, steps[max(number - 2, 0)], answers, country=country)
         if action == "stay":
-            return _render_step(questionnaire, step, answers)
+            return _render_step(questionnaire, step, answers, country=country)
         errors = _errors(questionnaire, step, answers)
         if errors:
-            return _render_step(questionnaire, step, answers, errors=errors)
+            return _render_step(questionnaire, step, answers, errors=errors, country=country)
         if number < len(steps) and not final:
-            return _render_step(questionnaire, steps[number], answers)
+            return _render_step(questionnaire, steps[number], answers, country=country)
     elif not final:
         abort(400, gettext("The form did not say which step it came from."))
     elif state is TokenState.EXPIRED:
-        return _render_step(questionnaire, steps[-1], answers, notice=gettext(EXPIRED))
+        return _render_step(
+            questionnaire, steps[-1], answers, notice=gettext(EXPIRED), country=country
+        )
     # Results: every step must be complete; otherwise show the first gap with its errors.
     for step in steps:
         if any(field_id not in answers for field_id in step.field_ids):
             errors = _errors(questionnaire, step, answers)
-            return _render_step(questionnaire, step, answers, errors=errors)
+            return _render_step(questionnaire, step, answers, errors=errors, country=country)
     return _render_results(questionnaire, submission)
 
 
@@ -138,7 +148,11 @@ def read_complete_post(questionnaire: Questionnaire) -> Submission:
     if state is TokenState.EXPIRED:
         steps = steps_for(questionnaire)
         page = _render_step(
-            questionnaire, steps[-1], submission.answers_text(), notice=gettext(EXPIRED)
+            questionnaire,
+            steps[-1],
+            submission.answers_text(),
+            notice=gettext(EXPIRED),
+            country=submission.meta.get("country"),
         )
         abort(make_response(page))
     if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
