@@ -88,6 +88,6 @@ def test_validate_checks_the_referral_data(tmp_path):
     path.write_text(text, "utf-8")
     result = run("validate", "--referrals", folder)
     assert result.exit_code == 1
-    assert f"{path}: countries.GB.professionals[0].kind: must be one of" in result.output
-    assert f"{path}: countries.GB.lines[0].free: must be a boolean" in result.output
+    assert f"{path}: countries.US.professionals[0].kind: must be one of" in result.output
+    assert f"{path}: countries.US.lines[0].free: must be a boolean" in result.output
     assert "Traceback" not in result.output
