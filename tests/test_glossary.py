@@ -144,7 +144,7 @@ REVIEWED = [
     ("es", "Crisis lines in %(country)s", "Líneas de ayuda en crisis en %(country)s"),
     (
         "es",
-        "Free, confidential support for anyone in emotional distress or thinking about suicide.",
+        "Confidential support for anyone in emotional distress or thinking about suicide.",
         "Apoyo gratuito y confidencial para quien pasa por un momento de malestar emocional.",
     ),
     (
@@ -158,8 +158,8 @@ REVIEWED = [
     ("pt_BR", "Crisis lines", "Linhas de apoio em crise"),
     (
         "pt_BR",
-        "Free support from trained counsellors for stress, worry, low mood or any other mental "
-        "health concern.",
+        "Support from trained counsellors for stress, worry, low mood or any other mental health "
+        "concern.",
         "Apoio gratuito de profissionais capacitados em casos de estresse.",
     ),
     ("pt_BR", TITLE, "Psicólogo(a) ou psicoterapeuta habilitado"),
