@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from .domain.content import ContentError
+from .domain.content import ContentError, package_content_dir
 from .domain.questionnaire import load_questionnaire, load_questionnaires, questionnaire_files
-from .domain.referrals import load_referrals
+from .domain.referrals import load_referrals, stale_entries
 from .domain.scoring import AnswerError, assess, assessment_to_dict
 
 
@@ -39,11 +40,27 @@ def _offline_app():
     type=click.Path(path_type=Path, file_okay=False),
     help="Referral folder to check (default: the installed one).",
 )
-def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
+@click.option(
+    "--max-age-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Warn about every crisis line verified longer ago than this.",
+)
+@click.option("--strict", is_flag=True, help="Treat those warnings as failures (exit 1).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+def validate(
+    files: tuple[Path, ...],
+    referrals_dir: Path | None,
+    max_age_days: int,
+    strict: bool,
+    today: dt.datetime | None,
+) -> None:
     """Check questionnaire files (default: the installed ones) and the referral folder.
 
     Prints one line per problem, naming the file, the place in it and the rule
-    it broke, and exits with status 1 if there is any.
+    it broke, and exits with status 1 if there is any. Crisis lines whose
+    `verified` date is older than --max-age-days are warnings (failures with --strict).
     """
     paths = list(files) or questionnaire_files()
     problems = []
@@ -63,6 +80,18 @@ def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
     if referrals:
+        crisis_file = (referrals_dir or package_content_dir("referrals")) / "crisis-lines.yaml"
+        stale = stale_entries(referrals, (today or dt.datetime.now()).date(), max_age_days)
+        for entry in stale:
+            click.echo(
+                f"{'error' if strict else 'warning'}: {crisis_file}: {entry.place}: {entry.name}: "
+                f"verified {entry.verified.isoformat()}, {entry.age_days} days ago "
+                f"(more than {max_age_days}); check it against its source",
+                err=True,
+            )
+        if stale and strict:
+            click.echo(f"{len(stale)} stale entry(ies) found (--strict).", err=True)
+            sys.exit(1)
         click.echo(
             f"ok  referrals: {len(referrals.countries)} countries with crisis lines, "
             f"{len(referrals.allowed_hosts)} allowed link hosts"
