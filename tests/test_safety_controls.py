@@ -134,3 +134,21 @@ def test_served_app_writes_no_access_log(tmp_path):
     assert "Burnout Self-Check is running at" in output  # its output was read
     assert "/en/crisis" not in output and "country=GB" not in output
     assert "127.0.0.1 -" not in output
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_bands_must_name_where_their_thresholds_come_from(value):
+    from .test_questionnaire import minimal, problems_for
+
+    data = minimal()
+    bands = data["dimensions"][0]["bands"]
+    if value is None:
+        del bands["source"]
+    else:
+        bands["source"] = value
+    (problem,) = problems_for(data)
+    assert problem.startswith("bad.yaml: dimensions[0].bands")
+    assert "source" in problem
+    # Every shipped questionnaire names its sources.
+    for dimension in FULL.dimensions:
+        assert dimension.bands.source.strip()
