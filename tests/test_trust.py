@@ -114,3 +114,24 @@ def test_statement_names_tests_limitations_and_contact():
     html = configured.get("/de/accessibility").get_data(as_text=True)
     assert '<a href="mailto:access@example.org">access@example.org</a>' in html
     assert "contact the organisation" not in visible_text(html)
+
+
+def test_readme_links_the_trust_documents():
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    for document in ("docs/safety/hazard-log.md", "docs/data-protection.md", "SECURITY.md"):
+        assert f"]({document})" in readme, document
+        assert (REPO / document).is_file(), document
+    for address in ("/<lang>/accessibility", "/.well-known/security.txt", "make sbom"):
+        assert address in readme
+    # The data-protection page covers what a DPIA needs.
+    dpo = (REPO / "docs" / "data-protection.md").read_text("utf-8")
+    for heading in (
+        "Data items",
+        "Where processing happens",
+        "What the server can and cannot see",
+        "What an employer's portal can and cannot see",
+        "What the operator must configure",
+    ):
+        assert heading in dpo, heading
