@@ -227,9 +227,15 @@ def build(out: Path, python: str | None = None) -> list[LicenceVerdict]:
     out.mkdir(parents=True, exist_ok=True)
     if python is None:
         venv = out / "venv"
-        subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+        # No pip or setuptools inside: the environment holds the app and its needs only.
+        subprocess.run(
+            [sys.executable, "-m", "venv", "--clear", "--without-pip", str(venv)], check=True
+        )
         python = str(venv / "bin" / "python")
-        subprocess.run([python, "-m", "pip", "install", "-q", str(REPO)], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "--python", python, "install", "-q", str(REPO)],
+            check=True,
+        )
     dists = runtime_distributions(_environment_path(python))
     app = dists.pop(APP)
     subprocess.run(
