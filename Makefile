@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install catalogs chromium lint format bench clean
+.PHONY: run test install catalogs chromium lint format bench sbom clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,sbom]'
 	touch $(STAMP)
 
 # The .mo files are built, never committed.
@@ -43,6 +43,11 @@ test: install chromium lint
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# A CycloneDX SBOM of the app as `pip install .` installs it (in build/sbom/venv), the
+# licence list of its runtime dependencies, and a check that each licence suits Apache-2.0.
+sbom: install
+	$(BIN)/python tools/sbom.py build/sbom
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

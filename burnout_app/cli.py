@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from .domain.content import ContentError
+from .domain.content import ContentError, package_content_dir
 from .domain.questionnaire import load_questionnaire
+from .domain.referrals import stale_entries
 from .domain.scoring import AnswerError, assess, assessment_to_dict
 
 
@@ -38,14 +40,31 @@ def _offline_app():
     type=click.Path(path_type=Path, file_okay=False),
     help="Referral folder to check (default: BURNOUT_REFERRALS_DIR, else the installed one).",
 )
-def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
+@click.option(
+    "--max-age-days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Warn about every crisis line or route verified longer ago than this.",
+)
+@click.option("--strict", is_flag=True, help="Treat those warnings as failures (exit 1).")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True)
+def validate(
+    files: tuple[Path, ...],
+    referrals_dir: Path | None,
+    max_age_days: int,
+    strict: bool,
+    today: dt.datetime | None,
+) -> None:
     """Check what the app would load: questionnaires, referrals, portals and catalogs.
 
     Honours every BURNOUT_*_DIR setting; FILES replace the questionnaire folder.
     Everything is held to the content policy (see the README). Prints one line
     per problem, naming the file, the place in it, the word or host and the rule,
     and exits with status 1 if there is any. Hosts that portals declare for their
-    own links are listed for a person to review.
+    own links are listed for a person to review. Crisis lines and routes whose
+    `verified` date is older than --max-age-days are warnings (failures with
+    --strict), so that time passing alone never fails a build.
     """
     from . import i18n
     from .app import default_instance_path
@@ -68,6 +87,18 @@ def validate(files: tuple[Path, ...], referrals_dir: Path | None) -> None:
         click.echo(str(exc), err=True)
         sys.exit(1)
     referrals = store.referrals
+    folder = Path(config["REFERRALS_DIR"] or package_content_dir("referrals"))
+    stale = stale_entries(referrals, (today or dt.datetime.now()).date(), max_age_days)
+    for entry in stale:
+        click.echo(
+            f"{'error' if strict else 'warning'}: {folder / 'crisis-lines.yaml'}: {entry.place}: "
+            f"{entry.name}: verified {entry.verified.isoformat()}, {entry.age_days} days ago "
+            f"(more than {max_age_days}); check it against its source",
+            err=True,
+        )
+    if stale and strict:
+        click.echo(f"{len(stale)} stale entry(ies) found (--strict).", err=True)
+        sys.exit(1)
     entries = referrals.countries.values()
     click.echo(
         f"ok  referrals: {len(referrals.countries)} countries, "

@@ -6,6 +6,7 @@ README's "Configuration" table lists them all (tests/test_docs.py checks).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -77,7 +78,51 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
         int,
         "PDFs one worker process renders at once; more get 503 with `Retry-After`.",
     ),
+    "SECURITY_CONTACT": (
+        "",
+        str,
+        "Where to report a security problem: `mailto:` or `https:` URIs, comma-separated. "
+        "Set, `/.well-known/security.txt` (RFC 9116) is served; empty, it is 404.",
+    ),
+    "SECURITY_EXPIRES": (
+        "",
+        str,
+        "When the security.txt stops being valid (`YYYY-MM-DD`, UTC midnight). "
+        "Empty: always 180 days ahead. Set a date (under a year ahead) so an unattended "
+        "contact lapses, and renew it when you review the contact.",
+    ),
+    "ACCESSIBILITY_CONTACT": (
+        "",
+        str,
+        "Contact shown on the accessibility statement (`mailto:` or `https:`). "
+        "Empty: the statement asks people to contact the organisation that runs the site.",
+    ),
 }
+
+CONTACT_SCHEMES = ("mailto:", "https:")
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    """Raise ValueError naming the setting and the rule it breaks."""
+    contacts = [c.strip() for c in config["SECURITY_CONTACT"].split(",") if c.strip()]
+    for name, values in (
+        ("SECURITY_CONTACT", contacts),
+        (
+            "ACCESSIBILITY_CONTACT",
+            [config["ACCESSIBILITY_CONTACT"]] if config["ACCESSIBILITY_CONTACT"] else [],
+        ),
+    ):
+        for value in values:
+            if not value.startswith(CONTACT_SCHEMES) or len(value) <= len("https:"):
+                raise ValueError(f"BURNOUT_{name}={value!r}: must be a mailto: or https: URI")
+    if config["SECURITY_EXPIRES"]:
+        try:
+            dt.date.fromisoformat(str(config["SECURITY_EXPIRES"]))
+        except ValueError:
+            raise ValueError(
+                f"BURNOUT_SECURITY_EXPIRES={config['SECURITY_EXPIRES']!r}: must be YYYY-MM-DD"
+            ) from None
+
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -104,4 +149,5 @@ def load_config(
             except ValueError:
                 raise ValueError(f"BURNOUT_{name}={raw!r}: must be {kind.__name__}") from None
     config.update(overrides or {})
+    check_config(config)
     return config

@@ -25,6 +25,7 @@ def rendered_pages(client, lang: str = "en"):
     for qid in ("burnout-self-check", "burnout-check-in"):
         yield f"start-{qid}", client.get(f"/{lang}/check/{qid}/")
     yield "privacy", client.get(f"/{lang}/privacy")
+    yield "accessibility", client.get(f"/{lang}/accessibility")
     for code in [*REFERRALS.country_codes, "other"]:
         yield f"crisis-{code}", client.get(f"/{lang}/crisis?country={code}")
     yield "404", client.get(f"/{lang}/nowhere")

@@ -143,3 +143,23 @@ def test_wheel_in_a_fresh_venv_serves_german_from_another_directory(wheel, tmp_p
     assert '<html lang="de"' in html
     assert "Burnout-Selbsttest" in html
     assert str(venv).encode() in cmdline  # served by the fresh venv's own interpreter
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_fonts_licence(wheel):
+    archive = zipfile.ZipFile(wheel)
+    fonts = [n for n in archive.namelist() if n.startswith("burnout_app/static/fonts/")]
+    assert any(n.endswith(".ttf") for n in fonts)
+    assert "burnout_app/static/fonts/OFL.txt" in fonts
+    text = archive.read("burnout_app/static/fonts/OFL.txt").decode("utf-8")
+    assert "SIL OPEN FONT LICENSE" in text.upper() and "Version 1.1" in text
+    # Every bundled font family is named in the licence file that travels with it.
+    for family in ("Noto Sans", "Noto Sans Arabic"):
+        assert family in text
+    # The wheel's metadata declares the app's own licence and carries its text.
+    metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+    assert "License: Apache-2.0" in archive.read(metadata).decode("utf-8")
+    assert any(
+        n.endswith(".dist-info/licenses/LICENSE") or n.endswith("/LICENSE")
+        for n in archive.namelist()
+    )

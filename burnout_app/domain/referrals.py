@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -303,3 +303,59 @@ def select_referrals(
         self_care=self_care,
         professionals=(*portal_resources, *directory.professionals),
     )
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A referral entry whose ``verified`` date is older than the review limit."""
+
+    place: str
+    """The country code it is listed under, else the directory's field (``directory``)."""
+    name: str
+    verified: dt.date
+    age_days: int
+    path: tuple[str | int, ...]
+    """Where it was found in the loaded directory (field names, keys, indices)."""
+
+
+def _dated_entries(
+    value: Any, path: tuple[str | int, ...], seen: set[int]
+) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every object with a ``verified`` date reachable from ``value``, with its path."""
+    if id(value) in seen or isinstance(value, str | bytes | int | float | dt.date | type(None)):
+        return []
+    seen.add(id(value))
+    found = []
+    if isinstance(getattr(value, "verified", None), dt.date):
+        found.append((path, value))
+    if is_dataclass(value):
+        children = ((f.name, getattr(value, f.name)) for f in fields(value))
+    elif isinstance(value, Mapping):
+        children = ((str(k), v) for k, v in value.items())
+    elif isinstance(value, list | tuple | frozenset | set):
+        children = enumerate(value)
+    else:
+        return found
+    for key, child in children:
+        found += _dated_entries(child, (*path, key), seen)
+    return found
+
+
+def stale_entries(
+    directory: ReferralDirectory, today: dt.date, max_age_days: int = 365
+) -> list[StaleEntry]:
+    """Entries (crisis lines, the helpline directory, anything else with a ``verified``
+    date) last verified more than ``max_age_days`` before ``today``, oldest first.
+
+    The directory is walked generically, so entries added to its shape later are
+    checked too, with no change here.
+    """
+    stale = []
+    for path, entry in _dated_entries(directory, (), set()):
+        age = (today - entry.verified).days
+        if age <= max_age_days:
+            continue
+        place = str(path[1]) if len(path) > 1 and path[0] == "countries" else str(path[0])
+        name = getattr(entry, "name", None) or type(entry).__name__
+        stale.append(StaleEntry(place, str(name), entry.verified, age, path))
+    return sorted(stale, key=lambda s: (s.verified, s.place, s.name))

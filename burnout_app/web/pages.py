@@ -1,14 +1,28 @@
-"""Pages that are not the questions: start, crisis, privacy, the root redirect, health."""
+"""Pages that are not the questions: start, crisis, privacy, accessibility, the root redirect,
+health, and security.txt."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from .. import i18n
 from . import content, current_portal, localized_blueprint, questionnaire_or_404
 from .country import chosen_country, country_choices
 
 root = Blueprint("root", __name__)
+SECURITY_TXT_DAYS = 180
+"""How far ahead security.txt expires when BURNOUT_SECURITY_EXPIRES is unset."""
 bp = localized_blueprint("pages", __name__)
 
 
@@ -24,6 +38,28 @@ def index():
 def healthz():
     store = content()
     return jsonify(status="ok", questionnaires=sorted(store.questionnaires))
+
+
+@root.get("/.well-known/security.txt")
+def security_txt():
+    """RFC 9116 contact for security reports; only when the operator has set one."""
+    contacts = [c.strip() for c in current_app.config["SECURITY_CONTACT"].split(",") if c.strip()]
+    if not contacts:
+        abort(404)
+    configured = current_app.config["SECURITY_EXPIRES"]
+    if configured:
+        expires = dt.date.fromisoformat(str(configured))
+    else:
+        # Always half a year ahead: the RFC recommends less than a year.
+        expires = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=SECURITY_TXT_DAYS)
+    lines = [
+        "# Report security problems in this Burnout Self-Check deployment here.",
+        *(f"Contact: {c}" for c in contacts),
+        f"Expires: {expires.isoformat()}T00:00:00Z",
+    ]
+    response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "max-age=86400"
+    return response
 
 
 @bp.get("/")
@@ -53,3 +89,13 @@ def crisis():
 @bp.get("/privacy")
 def privacy():
     return render_template("pages/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    contact = current_app.config["ACCESSIBILITY_CONTACT"]
+    return render_template(
+        "pages/accessibility.html",
+        contact=contact,
+        contact_text=contact.removeprefix("mailto:") if contact else "",
+    )
