@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install catalogs chromium lint format bench sbom clean
+.PHONY: run test install catalogs chromium wrk lint format bench sbom clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,16 @@ format: install
 test: install chromium lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: install
+# The benchmark measures load with wrk (a C load generator) so the client does not
+# flatter the server; install it like the test target installs chromium.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; \
+	fi
+
+bench: install wrk
 	$(BIN)/python bench/run.py
 
 # A CycloneDX SBOM of the app as `pip install .` installs it (in build/sbom/venv), the

@@ -27,6 +27,13 @@ class LoadResult:
     def median_ms(self) -> float:
         return statistics.median(self.latencies) * 1000 if self.latencies else float("nan")
 
+    @property
+    def p99_ms(self) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+
 
 def run_load(
     port: int,
@@ -36,6 +43,7 @@ def run_load(
     seconds: float = 8.0,
     concurrency: int = 4,
     max_requests: int = 200_000,
+    method: str = "POST",
 ) -> LoadResult:
     lock = threading.Lock()
     latencies: list[float] = []
@@ -53,7 +61,8 @@ def run_load(
             start = time.perf_counter()
             n += 1
             try:
-                conn.request("POST", path, body=bodies[n % len(bodies)], headers=headers)
+                body_now = bodies[n % len(bodies)] if method == "POST" else None
+                conn.request(method, path, body=body_now, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status == 200:

@@ -1,9 +1,17 @@
 """Benchmarks. Run with `make bench`; figures go to stdout and bench/results/latest.json.
 
-1. Results POST throughput as a share of a bare Flask hello-world, both on
-   gunicorn with the same settings (target: at least 50%).
+1. Throughput under wrk (a C load generator; the Python one only when wrk is
+   missing, and the report says which): a bare Flask hello-world, a question page
+   GET and the results POST with 500 different answer sets, all on the gunicorn
+   settings `burnout-app serve` uses. Requests/s, p50 and p99, the results POST's
+   share of hello-world, and the same POST with the fragment cache off (the cache
+   must pay for itself).
 2. PDF endpoint median time against a bare WeasyPrint render of the same HTML
    in the same run (target: at most 1.2x).
+3. Abuse: the default `burnout-app serve` with 60 connections trickling headers,
+   20 slow request bodies and 30 concurrent PDF downloads, while the crisis page
+   is fetched (target: p95 at most 1 s, no failures; every PDF request gets 200
+   or 503 with Retry-After).
 """
 
 from __future__ import annotations
@@ -22,7 +30,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from abuse import run_abuse
 from loadgen import run_load
+from wrkload import available as wrk_available
+from wrkload import run_wrk
+
+from burnout_app.serving import gunicorn_argv
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
@@ -49,8 +63,8 @@ def wait_for(port: int, path: str = "/healthz", method: str = "GET") -> None:
 
 
 @contextmanager
-def server(args: list[str], port: int, ready_path: str, ready_method: str = "GET"):
-    env = {**os.environ, "BURNOUT_SECRET_KEY": "bench"}
+def server(args: list[str], port: int, ready_path: str, ready_method: str = "GET", **env_extra):
+    env = {**os.environ, "BURNOUT_SECRET_KEY": "bench", **env_extra}
     proc = subprocess.Popen(
         args,
         env=env,
@@ -68,19 +82,8 @@ def server(args: list[str], port: int, ready_path: str, ready_method: str = "GET
 
 
 def gunicorn_args(app: str, port: int) -> list[str]:
-    # The same settings `burnout-app serve` uses: sync workers, one thread each.
-    return [
-        str(BIN / "gunicorn"),
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        "1",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        app,
-    ]
+    """The settings `burnout-app serve` uses (gevent workers), for another WSGI app."""
+    return [*gunicorn_argv("127.0.0.1", port, WORKERS)[:-1], app]
 
 
 def results_request(port: int, variants: int = 500) -> tuple[str, list[bytes], dict[str, str]]:
@@ -108,30 +111,69 @@ def results_request(port: int, variants: int = 500) -> tuple[str, list[bytes], d
     return "/en/check/burnout-self-check/results", bodies, headers
 
 
-def bench_results_throughput() -> dict:
-    port = free_port()
-    with server(
-        [str(BIN / "burnout-app"), "serve", "--port", str(port), "--workers", str(WORKERS)],
-        port,
-        "/healthz",
-    ):
-        path, body, headers = results_request(port)
-        run_load(port, path, body, headers, seconds=1.5)  # warm-up
-        app = run_load(port, path, body, headers, seconds=SECONDS)
+def _load(port, path, bodies, headers, method):
+    """(requests/s, p50 ms, p99 ms, errors) with wrk, else the Python load generator."""
+    if wrk_available():
+        run_wrk(port, path, bodies, headers, method, seconds=2)  # warm-up
+        r = run_wrk(port, path, bodies, headers, method, seconds=SECONDS)
+        return {
+            "per_s": round(r.rate, 1),
+            "p50_ms": r.p50_ms,
+            "p99_ms": r.p99_ms,
+            "errors": r.failures,
+        }
+    run_load(port, path, bodies or [b""], headers, seconds=1.5, method=method)
+    r = run_load(port, path, bodies or [b""], headers, seconds=SECONDS, method=method)
+    return {
+        "per_s": round(r.rate, 1),
+        "p50_ms": round(r.median_ms, 2),
+        "p99_ms": round(r.p99_ms, 2),
+        "errors": r.errors,
+    }
+
+
+def bench_throughput() -> dict:
+    serve = [str(BIN / "burnout-app"), "serve", "--port", "{port}", "--workers", str(WORKERS)]
+    figures = {"load_generator": "wrk" if wrk_available() else "python (wrk not installed)"}
+    for name, extra in (("", {}), ("_cache_off", {"BURNOUT_FRAGMENT_CACHE": "0"})):
+        port = free_port()
+        args = [a.replace("{port}", str(port)) for a in serve]
+        with server(args, port, "/healthz", **extra):
+            path, bodies, headers = results_request(port)
+            figures["results_post" + name] = _load(port, path, bodies, headers, "POST")
+            if not name:
+                figures["question_get"] = _load(
+                    port, "/en/check/burnout-self-check/questions", None, {}, "GET"
+                )
     port = free_port()
     with server(gunicorn_args("hello:app", port), port, "/", "POST"):
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        run_load(port, "/", b"", headers, seconds=1.5)
-        hello = run_load(port, "/", b"", headers, seconds=SECONDS)
+        figures["hello_world"] = _load(port, "/", [b""], headers, "POST")
+    hello = figures["hello_world"]["per_s"]
+    figures["workers"] = WORKERS
+    figures["results_share_of_hello_world"] = round(figures["results_post"]["per_s"] / hello, 3)
+    figures["question_share_of_hello_world"] = round(figures["question_get"]["per_s"] / hello, 3)
+    figures["fragment_cache_speedup"] = round(
+        figures["results_post"]["per_s"] / figures["results_post_cache_off"]["per_s"], 2
+    )
+    return figures
+
+
+def bench_abuse() -> dict:
+    port = free_port()
+    with server([str(BIN / "burnout-app"), "serve", "--port", str(port)], port, "/healthz"):
+        report = run_abuse(port, trickle=60, slow_bodies=20, pdfs=30, seconds=20)
     return {
-        "workers": WORKERS,
-        "results_post_per_s": round(app.rate, 1),
-        "results_post_median_ms": round(app.median_ms, 2),
-        "results_errors": app.errors,
-        "hello_world_per_s": round(hello.rate, 1),
-        "hello_world_median_ms": round(hello.median_ms, 2),
-        "share_of_hello_world": round(app.rate / hello.rate, 3),
-        "target_share": 0.5,
+        "probe": report.probe,
+        "crisis_requests": report.crisis_requests,
+        "crisis_failures": report.crisis_failures,
+        "crisis_p50_ms": round(report.crisis_p50_ms, 1),
+        "crisis_p95_ms": round(report.crisis_p95_ms, 1),
+        "crisis_max_ms": round(report.crisis_max_ms, 1),
+        "pdf_statuses": report.pdf_statuses,
+        "pdf_503_without_retry_after": report.pdf_503_without_retry_after,
+        "pdf_other": report.pdf_other,
+        "target_crisis_p95_ms": 1000,
     }
 
 
@@ -192,11 +234,29 @@ def bench_pdf(rounds: int = 15) -> dict:
 
 
 def main() -> None:
-    figures = {"results_throughput": bench_results_throughput(), "pdf": bench_pdf()}
+    figures = {"throughput": bench_throughput(), "pdf": bench_pdf(), "abuse": bench_abuse()}
     out = HERE / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    t, p, a = figures["throughput"], figures["pdf"], figures["abuse"]
+    print(f"load generator: {t['load_generator']}, {t['workers']} workers")
+    print(f"{'':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
+        r = t[name]
+        print(f"{name:24} {r['per_s']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
+    print(f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}")
+    print(f"fragment cache speed-up on the results POST: {t['fragment_cache_speedup']}x")
+    print(
+        f"PDF: endpoint {p['endpoint_median_ms']} ms, bare WeasyPrint "
+        f"{p['bare_weasyprint_median_ms']} ms, ratio {p['ratio']} (target <= {p['target_ratio']})"
+    )
+    print(
+        f"abuse ({a['probe']}): crisis p50 {a['crisis_p50_ms']} ms, p95 {a['crisis_p95_ms']} ms, "
+        f"max {a['crisis_max_ms']} ms, {a['crisis_failures']} failures of "
+        f"{a['crisis_requests']}; PDFs {a['pdf_statuses']}, "
+        f"503 without Retry-After {a['pdf_503_without_retry_after']}, other {a['pdf_other']}"
+    )
+    print("written to bench/results/latest.json")
 
 
 if __name__ == "__main__":

@@ -128,3 +128,29 @@ def two_portals(tmp_path):
     assert GLOBEX_ORIGIN in globex and "acme.example" not in globex.split("theme:")[0]
     (folder / "globex.yaml").write_text(globex, "utf-8")
     return folder
+
+
+def texts_contradicting_a_safety_yes(app, q, locale: str) -> list[str]:
+    """Sentences that say all is well: none may follow a yes to the safety question."""
+    from flask import g
+
+    from burnout_app import i18n
+    from burnout_app.web import content
+
+    with app.test_request_context():
+        g.locale = locale
+        referrals = content().referrals
+        tr = i18n.translate_content
+        return [
+            *(tr(p.name) for p in q.profiles),
+            *(tr(p.description) for p in q.profiles),
+            tr(referrals.next_steps["none"].title),
+            tr(referrals.next_steps["none"].text),
+            *(tr(idea) for idea in referrals.self_care["general"]),
+            *(
+                tr(level.meaning)
+                for d in q.dimensions
+                for level in d.bands.levels
+                if level.concern == "none"
+            ),
+        ]

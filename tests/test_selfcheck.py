@@ -14,6 +14,7 @@ from .conftest import (
     form_action,
     hidden_fields,
     results_form_fields,
+    texts_contradicting_a_safety_yes,
     visible_text,
 )
 
@@ -458,23 +459,11 @@ def test_safety_yes_results_read_as_support(app, locale, questionnaire):
         answers_for(q, pattern="best", safety=1)
     )
     html = html.get_data(as_text=True)
+    contradicting = texts_contradicting_a_safety_yes(app, q, locale)
     with app.test_request_context():
         g.locale = locale
         referrals = content().referrals
         tr = i18n.translate_content
-        contradicting = [
-            *(tr(p.name) for p in q.profiles),
-            *(tr(p.description) for p in q.profiles),
-            tr(referrals.next_steps["none"].title),
-            tr(referrals.next_steps["none"].text),
-            *(tr(idea) for idea in referrals.self_care["general"]),
-            *(
-                tr(level.meaning)
-                for d in q.dimensions
-                for level in d.bands.levels
-                if level.concern == "none"
-            ),
-        ]
         support = [
             tr(referrals.next_steps["safety"].title),
             *(tr(idea) for idea in referrals.self_care["safety"]),

@@ -25,7 +25,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
+def wait_until_up(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:

@@ -17,7 +17,14 @@ from burnout_app.app import create_app
 from burnout_app.cli import main
 from burnout_app.pdf import PackageFetcher, RefusedURL, render_pdf
 
-from .conftest import SAME_ORIGIN, Flow, answers_for, results_form_fields, visible_text
+from .conftest import (
+    SAME_ORIGIN,
+    Flow,
+    answers_for,
+    results_form_fields,
+    texts_contradicting_a_safety_yes,
+    visible_text,
+)
 from .content_policy import denied_terms
 
 SUMMARY = "/en/check/burnout-self-check/summary"
@@ -353,15 +360,11 @@ def test_safety_yes_summary_reads_as_support(locale):
     )
     assert response.status_code == 200
     text = re.sub(r"\s+", " ", pdf_text(response.data))
+    contradicting = texts_contradicting_a_safety_yes(app, FULL, locale)
     with app.test_request_context():
         g.locale = locale
         referrals = content().referrals
         tr = i18n.translate_content
-        contradicting = [
-            *(tr(p.name) for p in FULL.profiles),
-            tr(referrals.next_steps["none"].title),
-            *(tr(idea) for idea in referrals.self_care["general"]),
-        ]
         first = tr(referrals.next_steps["safety"].title)
         second = i18n.gettext("Professional help")
         scores = i18n.gettext("The three parts of burnout")
