@@ -16,6 +16,7 @@ import json
 import math
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from fractions import Fraction
 from html import unescape
@@ -26,6 +27,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
+from schemathesis import GenerationMode
+from schemathesis import openapi as schemathesis_openapi
+from schemathesis.checks import CHECKS
 
 from burnout_app.app import create_app
 from burnout_app.cli import main
@@ -231,6 +235,42 @@ FAST = settings(
 SOME = settings(
     max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck)
 )
+
+
+# --- The OpenAPI document describes sums and composites exactly ----------------------
+
+_FOLDER = Path(tempfile.mkdtemp(prefix="instruments-"))
+for _f in (*FIXTURES.glob("*.yaml"), *(REPO / "questionnaires").glob("*.yaml")):
+    shutil.copy(_f, _FOLDER / _f.name)
+FUZZ_APP = create_app({"SECRET_KEY": "fuzz", "QUESTIONNAIRES_DIR": str(_FOLDER)})
+SCHEMA = schemathesis_openapi.from_wsgi("/api/v1/openapi.json", FUZZ_APP)
+FUZZ = {
+    f"{op.method.upper()} {op.path}": op
+    for op in (r.ok() for r in SCHEMA.get_all_operations())
+    if "placeholder-" in op.path or op.path.endswith("{questionnaire_id}")
+}
+
+
+def test_every_fixture_has_its_own_assessment_operation():
+    assert sorted(FUZZ) == [
+        "GET /api/v1/questionnaires/{questionnaire_id}",
+        *(f"POST /api/v1/questionnaires/{QID[n]}/assessments" for n in sorted(ALL)),
+    ]
+
+
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=str)
+@pytest.mark.parametrize("operation", sorted(FUZZ))
+def test_api_with_fixtures_conforms_to_its_openapi_document(operation, mode):
+    strategy = FUZZ[operation].as_strategy(generation_mode=mode)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    def run(case):
+        case.call_and_validate(checks=CHECKS.get_all())
+
+    run()
 
 
 # --- Validation ----------------------------------------------------------------------
@@ -627,3 +667,27 @@ def test_shipped_results_keep_the_average_and_reversal_note(client):
     assert "Some questions are worded the other way round and are counted in reverse." in text
     assert "Overall scores" not in text
     assert "Score: 3 on a scale from 0 to 6, or 50 out of 100." in text
+
+
+# --- The worked example in docs/instruments.md -------------------------------------------
+
+
+def test_worked_example_in_the_docs_scores_as_the_page_says(tmp_path):
+    page = (REPO / "docs" / "instruments.md").read_text("utf-8")
+    source = re.search(r"```yaml\n(.*?)```", page, re.S).group(1)
+    answers = json.loads(re.search(r"```json\n(.*?)```", page, re.S).group(1))
+    path = tmp_path / "example-two-part.yaml"
+    path.write_text(source, "utf-8")
+    assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 0
+    a = assess(load_questionnaire(path), answers)
+    strain, load = a.dimension("strain"), a.dimension("load")
+    total = a.composites[0]
+    # The arithmetic the page shows, step by step.
+    assert strain.score == pytest.approx((75 + 50 + (100 + 0 - 25)) / 3)
+    assert strain.level.id == "raised"
+    assert load.score == 100 + 75 + 50 and load.level.id == "high" and load.score_100 == 75
+    assert load.dimension.min_count == math.ceil(0.5 * 3)
+    assert total.score == pytest.approx(425 / 6) and total.level.id == "raised"
+    assert "Score: 225 (sum of 3 answers, range 0 to 300), or 75 out of 100." in " ".join(
+        page.split()
+    )
