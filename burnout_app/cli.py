@@ -117,6 +117,8 @@ def validate(
             f"{len(questionnaire.items)} items in {len(questionnaire.dimensions)} dimensions"
             + extra
         )
+        for note in questionnaire.minimum_notes():
+            click.echo(f"note  {questionnaire.source_file}: {note}")
     for found in store.portals.portals.values():
         click.echo(f"ok  {found.source_file}: portal {found.id}")
         for n, (host, reason) in enumerate(found.declared_hosts):

@@ -381,6 +381,27 @@ def test_validate_explains_every_new_rule_in_one_line_each(tmp_path):
     assert len(lines) == len(want), result.output
 
 
+def test_validate_notes_a_share_that_silently_needs_every_item(tmp_path):
+    text = (FIXTURES / "placeholder-bat12.yaml").read_text("utf-8")
+    path = tmp_path / "share.yaml"
+    # Without its count, a three-item subscale falls back to the share 0.67:
+    # ceil(0.67 x 3) = ceil(2.01) = 3, every item.
+    path.write_text(
+        text.replace("min_answered: 0.6", "min_answered: 0.67").replace(
+            "    min_answered: 2\n", "", 1
+        ),
+        "utf-8",
+    )
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if line.startswith("note")]
+    assert notes == [
+        f"note  {path}: dimensions[0] (exhaustion): scoring.min_answered 0.67 of 3 items "
+        "rounds up to all 3; state min_answered (a count) if fewer answers may be scored"
+    ]
+    assert load_questionnaire(path).dimension("exhaustion").min_count == 3
+
+
 def test_a_threshold_above_a_sums_maximum_is_refused(tmp_path):
     text = (FIXTURES / "placeholder-sum06.yaml").read_text("utf-8")
     path = tmp_path / "over.yaml"

@@ -173,6 +173,8 @@ class Dimension(_Scored):
     aggregate: Aggregate = "mean"
     min_count: int = 1
     kind: str = "dimension"
+    min_stated: bool = False
+    """True when the file states the count; False when it comes from the share."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ class Composite(_Scored):
     min_count: int = 1
     dimension_ids: tuple[str, ...] = ()
     kind: str = "composite"
+    min_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,20 @@ class Questionnaire:
         return all(item.scale is self.scale for item in self.items) and not any(
             s.is_sum for s in (*self.dimensions, *self.composites)
         )
+
+    def minimum_notes(self) -> list[str]:
+        """Where the share, rounded up, silently asks for every item of a score."""
+        notes = []
+        for kind, groups in (("dimensions", self.dimensions), ("composites", self.composites)):
+            for n, group in enumerate(groups):
+                total = len(group.items)
+                if not group.min_stated and self.min_answered < 1 and group.min_count == total > 1:
+                    notes.append(
+                        f"{kind}[{n}] ({group.id}): scoring.min_answered {self.min_answered:g} "
+                        f"of {total} items rounds up to all {total}; state min_answered "
+                        "(a count) if fewer answers may be scored"
+                    )
+        return notes
 
     def required(self, item: Item) -> bool:
         """True when leaving the item out always leaves some score unscored."""
@@ -544,6 +561,7 @@ def _build(file: str, data: dict[str, Any]) -> Questionnaire:
             bands=Bands("", ()),
             aggregate=dim.get("aggregate", "mean"),
             min_count=dim.get("min_answered", required_count(share, len(items))),
+            min_stated="min_answered" in dim,
         )
         dimensions.append(
             dataclasses.replace(dimension, bands=_bands(dim["bands"], dimension.minimum))
@@ -563,6 +581,7 @@ def _build(file: str, data: dict[str, Any]) -> Questionnaire:
             aggregate=comp.get("aggregate", "mean"),
             min_count=comp.get("min_answered", required_count(share, len(members))),
             dimension_ids=tuple(comp.get("dimensions", [])),
+            min_stated="min_answered" in comp,
         )
         composites.append(
             dataclasses.replace(composite, bands=_bands(comp["bands"], composite.minimum))
