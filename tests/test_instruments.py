@@ -11,6 +11,7 @@ scores from the exported itemWeights must get the same scores.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -24,6 +25,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse as FhirQuestionnaireResponse,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -33,6 +38,7 @@ from schemathesis.checks import CHECKS
 
 from burnout_app.app import create_app
 from burnout_app.cli import main
+from burnout_app.domain.fhir import answers_from_response, response_resource
 from burnout_app.domain.questionnaire import load_questionnaire
 from burnout_app.domain.scoring import assess
 
@@ -643,6 +649,28 @@ def test_fhir_client_scoring_from_item_weights_gets_the_apps_scores(client, name
     run()
 
 
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_fhir_resources_validate_and_responses_round_trip(client, name):
+    rules, model = ALL[name], MODELS[name]
+    FhirQuestionnaire.model_validate(client.get(f"/fhir/Questionnaire/{QID[name]}").json)
+
+    @settings(max_examples=30, deadline=None, database=None)
+    @given(answer_sets(rules))
+    def run(answers):
+        resource = response_resource(model, answers, "https://x.example", "en", dt.datetime.now())
+        FhirQuestionnaireResponse.model_validate(resource)
+        # An intensity item's answer is coded in its own set's system, with its own label.
+        for group in resource["item"]:
+            for item in group["item"]:
+                if "answer" in item:
+                    coding = item["answer"][0]["valueCoding"]
+                    option = model.item(item["linkId"]).scale.option_for(float(coding["code"]))
+                    assert coding["display"] == option.label
+        assert assess(model, answers_from_response(model, resource)) == assess(model, answers)
+
+    run()
+
+
 def test_fhir_weights_are_reversed_on_reversed_items(client):
     resource = client.get("/fhir/Questionnaire/placeholder-olbi").json
     items = {i["linkId"]: i for group in resource["item"] for i in group["item"]}
@@ -674,6 +702,19 @@ def test_fhir_required_only_where_scoring_needs_the_answer(client):
     assert not any(i["required"] for i in scored)
     safety = next(group for group in full["item"] if group["linkId"] == "safety")
     assert safety["item"][0]["required"] is True
+
+
+def test_sums_and_composites_are_translated(client):
+    for name, lang, words in (
+        ("sum06", "de", "(Summe aus 9 Antworten, Bereich 0 bis 54)"),
+        ("sum06", "ar", "مجموع 9 من الإجابات"),
+        ("bat12", "fr", "Scores d'ensemble"),
+        ("bat12", "es", "Puntuaciones globales"),
+    ):
+        model = MODELS[name]
+        answers = {i.id: i.scale.options[0].value for i in model.items}
+        response = Flow(client, model, lang=lang).complete(answers)
+        assert words in visible(response.get_data(as_text=True)), (name, lang)
 
 
 # --- The shipped questionnaires keep their page ------------------------------------------
