@@ -717,6 +717,44 @@ def test_sums_and_composites_are_translated(client):
         assert words in visible(response.get_data(as_text=True)), (name, lang)
 
 
+def test_question_pages_offer_each_items_own_response_set(client):
+    model = MODELS["cbi"]
+    flow = Flow(client, model)
+    page = flow.submit(flow.start(), {i: "50" for i in ids("pa", 6)}).get_data(as_text=True)
+
+    def labels(item_id):
+        block = re.search(rf'<fieldset id="{item_id}".*?</fieldset>', page, re.S).group(0)
+        return re.findall(r'<label for="[^"]+">([^<]+)</label>', block)
+
+    assert labels("wb1") == [
+        "To a very high degree",
+        "To a high degree",
+        "Somewhat",
+        "To a low degree",
+        "To a very low degree",
+    ]
+    assert labels("wb4") == ["Always", "Often", "Sometimes", "Seldom", "Never/almost never"]
+    # A value from the other set is refused, not scored.
+    flow_page = flow.start()
+    response = flow.submit(flow_page, {**{i: "50" for i in ids("pa", 6)}, "wb1": "3"})
+    assert response.status_code == 400
+
+
+def test_profiles_may_name_composites(tmp_path):
+    text = (FIXTURES / "placeholder-bat12.yaml").read_text("utf-8")
+    profile = (
+        "profiles_source: Placeholder.\n"
+        "profiles:\n"
+        "  - {id: overall_high, name: High overall, concern: high,"
+        " when: {total: [very_high]}, description: Your answers suggest a high overall level.}\n"
+    )
+    path = tmp_path / "profiled.yaml"
+    path.write_text(text + profile, "utf-8")
+    model = load_questionnaire(path)
+    assert assess(model, {i: 4 for i in BAT.values}).profile.id == "overall_high"
+    assert assess(model, {i: 2 for i in BAT.values}).profile is None
+
+
 # --- The shipped questionnaires keep their page ------------------------------------------
 
 
