@@ -98,7 +98,8 @@ class Item:
 def required_count(share: float, total: int) -> int:
     """Answers needed out of ``total`` for a share: rounded up, at least one.
 
-    The tiny tolerance keeps 0.66 of 6 at 4 answers (not 5 from float error).
+    The tiny tolerance guards against float error putting share x items a hair above a whole
+    number (which would ask for one answer more than the rule says).
     """
     return max(1, min(total, math.ceil(share * total - 1e-9)))
 
