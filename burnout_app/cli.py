@@ -107,10 +107,18 @@ def validate(
         f"{len(referrals.allowed_hosts)} allowed link hosts"
     )
     for questionnaire in store.questionnaires.values():
+        extra = ""
+        if questionnaire.composites:
+            extra += f", {len(questionnaire.composites)} composite score(s)"
+        if len(questionnaire.response_sets) > 1:
+            extra += f", {len(questionnaire.response_sets)} response sets"
         click.echo(
             f"ok  {questionnaire.source_file}: {questionnaire.id} {questionnaire.version}, "
             f"{len(questionnaire.items)} items in {len(questionnaire.dimensions)} dimensions"
+            + extra
         )
+        for note in questionnaire.minimum_notes():
+            click.echo(f"note  {questionnaire.source_file}: {note}")
     for found in store.portals.portals.values():
         click.echo(f"ok  {found.source_file}: portal {found.id}")
         for n, (host, reason) in enumerate(found.declared_hosts):

@@ -201,7 +201,7 @@ def _unquoted_label(d):
         (
             _unknown_key,
             "bad.yaml: dimensions[1].items[0].colour: unknown key 'colour' "
-            "(allowed: id, reverse, text)",
+            "(allowed: id, response_set, reverse, text)",
         ),
         (
             _duplicate_item,

@@ -1,8 +1,11 @@
 """FHIR R4 resources for a questionnaire and for one person's answers. Plain Python.
 
 - `questionnaire_resource`: a FHIR Questionnaire with one group per dimension,
-  each item a ``choice`` with ``answerOption`` codings; each option carries its
-  numeric value in the SDC ``itemWeight`` extension.
+  each item a ``choice`` with ``answerOption`` codings from its response set;
+  each option carries, in the SDC ``itemWeight`` extension, the value it adds to
+  the item's scores (after reversal), so a client that scores from the weights
+  gets the app's scores. An item is ``required`` only when leaving it out always
+  leaves a score unscored.
 - `response_resource`: a QuestionnaireResponse for answers (anonymous: no subject).
 - `answers_from_response`: the way back, so a response scores to the same Assessment.
 
@@ -15,7 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .questionnaire import Questionnaire
+from .questionnaire import DEFAULT_SET, Item, Questionnaire
 
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 SAFETY_GROUP = "safety"
@@ -31,6 +34,13 @@ def _code(value: float) -> str:
 
 def scale_system(base_url: str, questionnaire: Questionnaire) -> str:
     return f"{base_url.rstrip('/')}/fhir/CodeSystem/{questionnaire.id}-scale"
+
+
+def set_system(base_url: str, questionnaire: Questionnaire, item: Item) -> str:
+    """The code system of an item's response set (the shared scale keeps its old address)."""
+    if item.response_set == DEFAULT_SET:
+        return scale_system(base_url, questionnaire)
+    return f"{base_url.rstrip('/')}/fhir/CodeSystem/{questionnaire.id}-{item.response_set}"
 
 
 def safety_system(base_url: str, questionnaire: Questionnaire) -> str:
@@ -49,9 +59,8 @@ def questionnaire_resource(
 ) -> dict[str, Any]:
     """The questionnaire as a FHIR R4 Questionnaire (JSON-ready dict)."""
     q = questionnaire
-    scale = scale_system(base_url, q)
 
-    def options(pairs, system):
+    def options(triples, system):
         return [
             {
                 "valueCoding": {
@@ -59,12 +68,17 @@ def questionnaire_resource(
                     "code": _code(value),
                     "display": translate(label),
                 },
-                "extension": [{"url": ITEM_WEIGHT, "valueDecimal": value}],
+                "extension": [{"url": ITEM_WEIGHT, "valueDecimal": weight}],
             }
-            for value, label in pairs
+            for value, label, weight in triples
         ]
 
-    scale_options = options(((o.value, o.label) for o in q.scale.options), scale)
+    def item_options(item: Item):
+        return options(
+            ((o.value, o.label, item.counted(o.value)) for o in item.scale.options),
+            set_system(base_url, q, item),
+        )
+
     groups: list[dict[str, Any]] = [
         {
             "linkId": dim.id,
@@ -75,8 +89,8 @@ def questionnaire_resource(
                     "linkId": item.id,
                     "type": "choice",
                     "text": translate(item.text),
-                    "required": True,
-                    "answerOption": scale_options,
+                    "required": q.required(item),
+                    "answerOption": item_options(item),
                 }
                 for item in dim.items
             ],
@@ -96,7 +110,7 @@ def questionnaire_resource(
                         "text": translate(q.safety.text),
                         "required": True,
                         "answerOption": options(
-                            ((o.value, o.label) for o in q.safety.options),
+                            ((o.value, o.label, o.value) for o in q.safety.options),
                             safety_system(base_url, q),
                         ),
                     }
@@ -130,18 +144,17 @@ def response_resource(
     q = questionnaire
     if authored.tzinfo is None:
         authored = authored.replace(tzinfo=dt.UTC)  # FHIR dateTime with a time needs a zone
-    scale = scale_system(base_url, q)
     groups: list[dict[str, Any]] = []
     for dim in q.dimensions:
         items = []
         for item in dim.items:
             entry: dict[str, Any] = {"linkId": item.id, "text": translate(item.text)}
             if item.id in answers:
-                option = q.scale.option_for(answers[item.id])
+                option = item.scale.option_for(answers[item.id])
                 entry["answer"] = [
                     {
                         "valueCoding": {
-                            "system": scale,
+                            "system": set_system(base_url, q, item),
                             "code": _code(option.value),
                             "display": translate(option.label),
                         }

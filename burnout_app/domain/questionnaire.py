@@ -2,13 +2,29 @@
 
 A questionnaire file is checked in two passes. The JSON Schema
 (``schemas/questionnaire.schema.json``) checks shape and types; the semantic
-checks here catch what a schema cannot: duplicate ids, band thresholds that do
-not increase or fall off the scale, and profiles naming unknown dimensions or
-levels. All problems are reported together, one line each.
+checks here catch what a schema cannot: duplicate ids, unknown response sets,
+band thresholds that do not increase or fall off a score's range, minimums that
+can never be met, composites naming unknown dimensions or items, and profiles
+naming unknown dimensions or levels. All problems are reported together, one
+line each.
+
+Scoring rules a file can state (see docs/instruments.md):
+
+- Each item answers on a response set: the shared ``scale`` unless it names one
+  of ``response_sets``. A reversed item counts ``min + max - value`` of its own
+  set.
+- A dimension (and a composite) aggregates the counted values of its answered
+  items as a ``mean`` (the default) or a ``sum``, and is scored when at least
+  ``min_answered`` of its items are answered: a count on the dimension or
+  composite, else the questionnaire's share, rounded up (``ceil(share * items)``).
+- Composites (such as a total) aggregate the items of named dimensions and/or
+  named items, with bands of their own.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,12 +72,36 @@ class Scale:
         return self._by_value.get(value)
 
 
+DEFAULT_SET = "default"
+"""The name of the shared ``scale`` among the response sets."""
+
+Aggregate = Literal["mean", "sum"]
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
     text: str
     reverse: bool
     dimension_id: str
+    scale: Scale = field(default=None, compare=False)  # type: ignore[assignment]
+    """The item's response set (the questionnaire's shared scale unless it names another)."""
+    response_set: str = DEFAULT_SET
+
+    def counted(self, value: float) -> float:
+        """What an answer contributes to the item's scores: reversed on its own set if needed."""
+        if self.reverse:
+            return self.scale.minimum + self.scale.maximum - value
+        return value
+
+
+def required_count(share: float, total: int) -> int:
+    """Answers needed out of ``total`` for a share: rounded up, at least one.
+
+    The tiny tolerance guards against float error putting share x items a hair above a whole
+    number (which would ask for one answer more than the rule says).
+    """
+    return max(1, min(total, math.ceil(share * total - 1e-9)))
 
 
 @dataclass(frozen=True)
@@ -96,14 +136,62 @@ class Bands:
         return chosen
 
 
+class _Scored:
+    """What dimensions and composites share: items, an aggregate, a minimum, a range."""
+
+    items: tuple[Item, ...]
+    aggregate: Aggregate
+    min_count: int
+
+    @property
+    def is_sum(self) -> bool:
+        return self.aggregate == "sum"
+
+    @cached_property
+    def minimum(self) -> float:
+        """The lowest possible score, in the score's own units."""
+        lows = [item.scale.minimum for item in self.items]
+        return math.fsum(lows) if self.is_sum else min(lows)
+
+    @cached_property
+    def maximum(self) -> float:
+        highs = [item.scale.maximum for item in self.items]
+        return math.fsum(highs) if self.is_sum else max(highs)
+
+    @property
+    def any_reversed(self) -> bool:
+        return any(item.reverse for item in self.items)
+
+
 @dataclass(frozen=True)
-class Dimension:
+class Dimension(_Scored):
     id: str
     name: str
     description: str
     step_title: str
     items: tuple[Item, ...]
     bands: Bands
+    aggregate: Aggregate = "mean"
+    min_count: int = 1
+    kind: str = "dimension"
+    min_stated: bool = False
+    """True when the file states the count; False when it comes from the share."""
+
+
+@dataclass(frozen=True)
+class Composite(_Scored):
+    """A score across dimensions or items, such as a total, with its own bands."""
+
+    id: str
+    name: str
+    description: str
+    items: tuple[Item, ...]
+    bands: Bands
+    aggregate: Aggregate = "mean"
+    min_count: int = 1
+    dimension_ids: tuple[str, ...] = ()
+    kind: str = "composite"
+    min_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +241,9 @@ class Questionnaire:
     profiles_source: str | None
     safety: SafetyItem | None
     source_file: str = ""
+    response_sets: Mapping[str, Scale] = field(default_factory=dict, hash=False, compare=False)
+    """Every response set by name, the shared scale as ``default``."""
+    composites: tuple[Composite, ...] = ()
 
     @cached_property
     def items(self) -> tuple[Item, ...]:
@@ -168,75 +259,226 @@ class Questionnaire:
     def dimension(self, dimension_id: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)
 
+    def composite(self, composite_id: str) -> Composite | None:
+        return next((c for c in self.composites if c.id == composite_id), None)
+
+    @property
+    def any_reversed(self) -> bool:
+        return any(item.reverse for item in self.items)
+
+    @property
+    def uniform(self) -> bool:
+        """One response set for every item and every score a mean (the shipped kind)."""
+        return all(item.scale is self.scale for item in self.items) and not any(
+            s.is_sum for s in (*self.dimensions, *self.composites)
+        )
+
+    def minimum_notes(self) -> list[str]:
+        """Where the share, rounded up, silently asks for every item of a score."""
+        notes = []
+        for kind, groups in (("dimensions", self.dimensions), ("composites", self.composites)):
+            for n, group in enumerate(groups):
+                total = len(group.items)
+                if not group.min_stated and self.min_answered < 1 and group.min_count == total > 1:
+                    notes.append(
+                        f"{kind}[{n}] ({group.id}): scoring.min_answered {self.min_answered:g} "
+                        f"of {total} items rounds up to all {total}; state min_answered "
+                        "(a count) if fewer answers may be scored"
+                    )
+        return notes
+
+    def required(self, item: Item) -> bool:
+        """True when leaving the item out always leaves some score unscored."""
+        return any(
+            item in group.items and group.min_count >= len(group.items)
+            for group in (*self.dimensions, *self.composites)
+        )
+
     @property
     def question_count(self) -> int:
         return len(self.items) + (1 if self.safety else 0)
 
 
-def _semantic_problems(file: str, data: dict[str, Any]) -> list[ContentProblem]:
-    """Rules the schema cannot express. Runs only on schema-valid data."""
+def _set_values(data: dict[str, Any]) -> dict[str, list[float]]:
+    sets = {DEFAULT_SET: [o["value"] for o in data["scale"]["options"]]}
+    for name, spec in data.get("response_sets", {}).items():
+        sets[name] = [o["value"] for o in spec["options"]]
+    return sets
+
+
+def _band_problems(
+    file: str, base: list[Any], bands: dict[str, Any], lo: float, hi: float, what: str
+) -> list[ContentProblem]:
+    """Levels: unique ids, no 'from' on the first, thresholds rising inside the range."""
     problems: list[ContentProblem] = []
-    values = [opt["value"] for opt in data["scale"]["options"]]
+    levels = bands["levels"]
+    base = [*base, "bands", "levels"]
     problems += duplicate_problems(
-        file,
-        ((str(v), ["scale", "options", i, "value"]) for i, v in enumerate(values)),
-        "option value",
+        file, ((lvl["id"], [*base, n, "id"]) for n, lvl in enumerate(levels)), "level id"
     )
-    lo, hi = min(values), max(values)
-
-    ids: list[tuple[str, list[Any]]] = []
-    for d, dim in enumerate(data["dimensions"]):
-        for i, item in enumerate(dim["items"]):
-            ids.append((item["id"], ["dimensions", d, "items", i, "id"]))
-    if "safety" in data:
-        ids.append((data["safety"]["id"], ["safety", "id"]))
-    problems += duplicate_problems(file, ids, "item id")
-    problems += duplicate_problems(
-        file,
-        ((dim["id"], ["dimensions", d, "id"]) for d, dim in enumerate(data["dimensions"])),
-        "dimension id",
-    )
-
-    level_ids: dict[str, set[str]] = {}
-    for d, dim in enumerate(data["dimensions"]):
-        levels = dim["bands"]["levels"]
-        level_ids[dim["id"]] = {lvl["id"] for lvl in levels}
-        base = ["dimensions", d, "bands", "levels"]
-        problems += duplicate_problems(
-            file, ((lvl["id"], [*base, n, "id"]) for n, lvl in enumerate(levels)), "level id"
+    if "from" in levels[0]:
+        problems.append(
+            ContentProblem(
+                file,
+                format_path([*base, 0, "from"]),
+                f"the first level starts at the bottom of the {what} and takes no 'from'",
+            )
         )
-        if "from" in levels[0]:
+    previous = lo
+    for n, lvl in enumerate(levels[1:], start=1):
+        where = format_path([*base, n, "from"])
+        if "from" not in lvl:
+            problems.append(
+                ContentProblem(file, where, "is required for every level but the first")
+            )
+            continue
+        threshold = lvl["from"]
+        if threshold <= previous:
             problems.append(
                 ContentProblem(
                     file,
-                    format_path([*base, 0, "from"]),
-                    "the first level starts at the bottom of the scale and takes no 'from'",
+                    where,
+                    f"band thresholds must increase: {threshold:g} is not above {previous:g}",
                 )
             )
-        previous = lo
-        for n, lvl in enumerate(levels[1:], start=1):
-            where = format_path([*base, n, "from"])
-            if "from" not in lvl:
-                problems.append(
-                    ContentProblem(file, where, "is required for every level but the first")
+        elif threshold > hi:
+            problems.append(
+                ContentProblem(
+                    file, where, f"threshold {threshold:g} is above the {what} maximum {hi:g}"
                 )
-                continue
-            threshold = lvl["from"]
-            if threshold <= previous:
+            )
+        previous = max(previous, threshold)
+    return problems
+
+
+def _range(item_sets: list[list[float]], aggregate: str) -> tuple[float, float]:
+    lows = [min(v) for v in item_sets]
+    highs = [max(v) for v in item_sets]
+    if aggregate == "sum":
+        return math.fsum(lows), math.fsum(highs)
+    return min(lows), max(highs)
+
+
+def _semantic_problems(file: str, data: dict[str, Any]) -> list[ContentProblem]:
+    """Rules the schema cannot express. Runs only on schema-valid data."""
+    problems: list[ContentProblem] = []
+    sets = _set_values(data)
+    problems += duplicate_problems(
+        file,
+        ((f"{v:g}", ["scale", "options", i, "value"]) for i, v in enumerate(sets[DEFAULT_SET])),
+        "option value",
+    )
+    for name, spec in data.get("response_sets", {}).items():
+        if name == DEFAULT_SET:
+            problems.append(
+                ContentProblem(
+                    file,
+                    format_path(["response_sets", name]),
+                    f"{DEFAULT_SET!r} is the shared scale's name; give this set another name",
+                )
+            )
+        problems += duplicate_problems(
+            file,
+            (
+                (f"{o['value']:g}", ["response_sets", name, "options", i, "value"])
+                for i, o in enumerate(spec["options"])
+            ),
+            "option value",
+        )
+
+    ids: list[tuple[str, list[Any]]] = []
+    item_sets: dict[str, list[float]] = {}
+    dim_items: dict[str, list[str]] = {}
+    for d, dim in enumerate(data["dimensions"]):
+        dim_items[dim["id"]] = [item["id"] for item in dim["items"]]
+        for i, item in enumerate(dim["items"]):
+            ids.append((item["id"], ["dimensions", d, "items", i, "id"]))
+            name = item.get("response_set", DEFAULT_SET)
+            if name not in sets:
+                known = ", ".join(sorted(sets))
                 problems.append(
                     ContentProblem(
                         file,
-                        where,
-                        f"band thresholds must increase: {threshold} is not above {previous}",
+                        format_path(["dimensions", d, "items", i, "response_set"]),
+                        f"unknown response set {name!r} (known: {known})",
                     )
                 )
-            elif threshold > hi:
+                name = DEFAULT_SET
+            item_sets[item["id"]] = sets[name]
+    if "safety" in data:
+        ids.append((data["safety"]["id"], ["safety", "id"]))
+    problems += duplicate_problems(file, ids, "item id")
+    composites = data.get("composites", [])
+    problems += duplicate_problems(
+        file,
+        [
+            *((dim["id"], ["dimensions", d, "id"]) for d, dim in enumerate(data["dimensions"])),
+            *((c["id"], ["composites", n, "id"]) for n, c in enumerate(composites)),
+        ],
+        "dimension or composite id",
+    )
+
+    def minimum_problems(base: list[Any], spec: dict[str, Any], count: int, what: str):
+        if "min_answered" in spec and spec["min_answered"] > count:
+            yield ContentProblem(
+                file,
+                format_path([*base, "min_answered"]),
+                f"can never be met: {spec['min_answered']} answers needed but the {what} "
+                f"has only {count} item{'s' if count != 1 else ''}",
+            )
+
+    level_ids: dict[str, set[str]] = {}
+    for d, dim in enumerate(data["dimensions"]):
+        level_ids[dim["id"]] = {lvl["id"] for lvl in dim["bands"]["levels"]}
+        base = ["dimensions", d]
+        lo, hi = _range([item_sets[i] for i in dim_items[dim["id"]]], dim.get("aggregate", "mean"))
+        what = "sum" if dim.get("aggregate") == "sum" else "scale"
+        problems += _band_problems(file, base, dim["bands"], lo, hi, what)
+        problems += minimum_problems(base, dim, len(dim["items"]), "dimension")
+
+    for n, comp in enumerate(composites):
+        base = ["composites", n]
+        level_ids[comp["id"]] = {lvl["id"] for lvl in comp["bands"]["levels"]}
+        members: list[str] = []
+        for k, dim_id in enumerate(comp.get("dimensions", [])):
+            if dim_id not in dim_items:
+                known = ", ".join(dim_items)
                 problems.append(
                     ContentProblem(
-                        file, where, f"threshold {threshold} is above the scale maximum {hi}"
+                        file,
+                        format_path([*base, "dimensions", k]),
+                        f"unknown dimension {dim_id!r} (known: {known})",
                     )
                 )
-            previous = max(previous, threshold)
+                continue
+            members += dim_items[dim_id]
+        for k, item_id in enumerate(comp.get("items", [])):
+            if item_id not in item_sets:
+                problems.append(
+                    ContentProblem(
+                        file, format_path([*base, "items", k]), f"unknown item {item_id!r}"
+                    )
+                )
+                continue
+            if item_id in members:
+                problems.append(
+                    ContentProblem(
+                        file,
+                        format_path([*base, "items", k]),
+                        f"item {item_id!r} is already in the composite through its dimension",
+                    )
+                )
+                continue
+            members.append(item_id)
+        if not members:
+            problems.append(
+                ContentProblem(file, format_path(base), "the composite has no known items")
+            )
+            continue
+        lo, hi = _range([item_sets[i] for i in members], comp.get("aggregate", "mean"))
+        what = "sum" if comp.get("aggregate") == "sum" else "scale"
+        problems += _band_problems(file, base, comp["bands"], lo, hi, what)
+        problems += minimum_problems(base, comp, len(members), "composite")
 
     if "safety" in data:
         options = data["safety"]["options"]
@@ -275,32 +517,75 @@ def _semantic_problems(file: str, data: dict[str, Any]) -> list[ContentProblem]:
     return problems
 
 
+def _scale(spec: dict[str, Any]) -> Scale:
+    return Scale(tuple(Option(o["value"], o["label"]) for o in spec["options"]))
+
+
+def _bands(spec: dict[str, Any], lowest: float) -> Bands:
+    levels = tuple(
+        BandLevel(
+            id=lvl["id"],
+            label=lvl["label"],
+            lower=lvl.get("from", lowest),
+            concern=lvl["concern"],
+            meaning=lvl["meaning"],
+        )
+        for lvl in spec["levels"]
+    )
+    return Bands(spec["source"], levels)
+
+
 def _build(file: str, data: dict[str, Any]) -> Questionnaire:
-    scale = Scale(tuple(Option(o["value"], o["label"]) for o in data["scale"]["options"]))
+    scale = _scale(data["scale"])
+    sets = {DEFAULT_SET: scale}
+    sets.update({name: _scale(spec) for name, spec in data.get("response_sets", {}).items()})
+    share = data["scoring"]["min_answered"]
     dimensions = []
     for dim in data["dimensions"]:
-        levels = tuple(
-            BandLevel(
-                id=lvl["id"],
-                label=lvl["label"],
-                lower=lvl.get("from", scale.minimum),
-                concern=lvl["concern"],
-                meaning=lvl["meaning"],
+        items = tuple(
+            Item(
+                i["id"],
+                i["text"],
+                bool(i.get("reverse", False)),
+                dim["id"],
+                sets[i.get("response_set", DEFAULT_SET)],
+                i.get("response_set", DEFAULT_SET),
             )
-            for lvl in dim["bands"]["levels"]
+            for i in dim["items"]
+        )
+        dimension = Dimension(
+            id=dim["id"],
+            name=dim["name"],
+            description=dim["description"],
+            step_title=dim.get("step_title", dim["name"]),
+            items=items,
+            bands=Bands("", ()),
+            aggregate=dim.get("aggregate", "mean"),
+            min_count=dim.get("min_answered", required_count(share, len(items))),
+            min_stated="min_answered" in dim,
         )
         dimensions.append(
-            Dimension(
-                id=dim["id"],
-                name=dim["name"],
-                description=dim["description"],
-                step_title=dim.get("step_title", dim["name"]),
-                items=tuple(
-                    Item(i["id"], i["text"], bool(i.get("reverse", False)), dim["id"])
-                    for i in dim["items"]
-                ),
-                bands=Bands(dim["bands"]["source"], levels),
-            )
+            dataclasses.replace(dimension, bands=_bands(dim["bands"], dimension.minimum))
+        )
+    by_dim = {d.id: d for d in dimensions}
+    by_item = {item.id: item for d in dimensions for item in d.items}
+    composites = []
+    for comp in data.get("composites", []):
+        members = [item for dim_id in comp.get("dimensions", []) for item in by_dim[dim_id].items]
+        members += [by_item[i] for i in comp.get("items", [])]
+        composite = Composite(
+            id=comp["id"],
+            name=comp["name"],
+            description=comp["description"],
+            items=tuple(members),
+            bands=Bands("", ()),
+            aggregate=comp.get("aggregate", "mean"),
+            min_count=comp.get("min_answered", required_count(share, len(members))),
+            dimension_ids=tuple(comp.get("dimensions", [])),
+            min_stated="min_answered" in comp,
+        )
+        composites.append(
+            dataclasses.replace(composite, bands=_bands(comp["bands"], composite.minimum))
         )
     profiles = tuple(
         Profile(
@@ -334,12 +619,14 @@ def _build(file: str, data: dict[str, Any]) -> Questionnaire:
         minutes=data.get("minutes"),
         licence=data.get("licence"),
         scale=scale,
-        min_answered=data["scoring"]["min_answered"],
+        min_answered=share,
         dimensions=tuple(dimensions),
         profiles=profiles,
         profiles_source=data.get("profiles_source"),
         safety=safety,
         source_file=file,
+        response_sets=sets,
+        composites=tuple(composites),
     )
 
 

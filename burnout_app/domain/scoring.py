@@ -1,8 +1,10 @@
 """Scoring: answers in, an `Assessment` out. Pure functions, no Flask.
 
-A dimension's score is the mean of its answered item values after reversal, in
-the instrument's own units, plus the same score as 0-100 of the scale's range.
-A dimension with too few answers is "not scored". Scores are always computed
+A dimension's score is the mean (or, when its file says so, the sum) of its
+answered item values after reversal on each item's own response set, in the
+instrument's own units, plus the same score as 0-100 of the score's range.
+A dimension with fewer answers than its minimum is "not scored". Composites
+(such as a total) are scored the same way over their items. Scores are always computed
 here from answers; nothing accepts a score from outside.
 """
 
@@ -16,6 +18,7 @@ from typing import Any
 from .questionnaire import (
     CONCERN_ORDER,
     BandLevel,
+    Composite,
     Concern,
     Dimension,
     Profile,
@@ -34,14 +37,27 @@ class AnswerError(ValueError):
 
 @dataclass(frozen=True)
 class DimensionScore:
-    dimension: Dimension
+    dimension: Dimension | Composite
+    """The dimension (or composite) scored."""
     items_answered: int
     items_total: int
     score: float | None
-    """Mean in the instrument's own units, or None when not scored."""
+    """Mean or sum in the instrument's own units, or None when not scored."""
     score_100: float | None
-    """The same score as 0-100 of the scale's range, or None when not scored."""
+    """The same score as 0-100 of the score's range, or None when not scored."""
     level: BandLevel | None
+
+    @property
+    def minimum(self) -> float:
+        return self.dimension.minimum
+
+    @property
+    def maximum(self) -> float:
+        return self.dimension.maximum
+
+    @property
+    def is_sum(self) -> bool:
+        return self.dimension.is_sum
 
     @property
     def scored(self) -> bool:
@@ -61,11 +77,12 @@ class Assessment:
     profile: Profile | None
     safety_answer: int | None
     safety_flag: bool
+    composites: tuple[DimensionScore, ...] = ()
 
     @property
     def concern(self) -> Concern:
-        """The highest concern of any band or the profile."""
-        concerns = [d.concern for d in self.dimensions]
+        """The highest concern of any band (dimensions and composites) or the profile."""
+        concerns = [d.concern for d in (*self.dimensions, *self.composites)]
         if self.profile:
             concerns.append(self.profile.concern)
         return max(concerns, key=CONCERN_ORDER.__getitem__, default="none")
@@ -97,25 +114,18 @@ def _number(item_id: str, raw: Any) -> float:
     return value
 
 
-def _mean(values: list[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
 def score_dimension(
-    questionnaire: Questionnaire, dimension: Dimension, answers: Mapping[str, float]
+    questionnaire: Questionnaire, dimension: Dimension | Composite, answers: Mapping[str, float]
 ) -> DimensionScore:
-    """Score one dimension from checked answers (item id to scale value)."""
-    lo, hi = questionnaire.scale.minimum, questionnaire.scale.maximum
-    values = [
-        (lo + hi - answers[item.id]) if item.reverse else answers[item.id]
-        for item in dimension.items
-        if item.id in answers
-    ]
+    """Score one dimension or composite from checked answers (item id to value)."""
+    values = [item.counted(answers[item.id]) for item in dimension.items if item.id in answers]
     total = len(dimension.items)
-    # The tiny tolerance keeps 4 of 6 answered from failing a 2/3 minimum.
-    if not values or len(values) / total + 1e-9 < questionnaire.min_answered:
+    if not values or len(values) < dimension.min_count:
         return DimensionScore(dimension, len(values), total, None, None, None)
-    score = _mean(values)
+    score = math.fsum(values)
+    if not dimension.is_sum:
+        score /= len(values)
+    lo, hi = dimension.minimum, dimension.maximum
     score_100 = (score - lo) / (hi - lo) * 100
     score_100 = min(100.0, max(0.0, score_100))
     return DimensionScore(
@@ -139,11 +149,12 @@ def check_answers(
                 raise AnswerError(item_id, f"{raw!r} is not one of this question's options")
             safety_answer = int(value)
             continue
-        if questionnaire.item(item_id) is None:
+        item = questionnaire.item(item_id)
+        if item is None:
             raise AnswerError(item_id, "unknown item id")
         value = _number(item_id, raw)
-        if questionnaire.scale.option_for(value) is None:
-            allowed = ", ".join(f"{o.value:g}" for o in questionnaire.scale.options)
+        if item.scale.option_for(value) is None:
+            allowed = ", ".join(f"{o.value:g}" for o in item.scale.options)
             raise AnswerError(item_id, f"{raw!r} is not on the scale ({allowed})")
         scored[item_id] = value
     return scored, safety_answer
@@ -153,7 +164,8 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
     """Score answers (item id to value; missing items are unanswered) into an `Assessment`."""
     scored, safety_answer = check_answers(questionnaire, answers)
     dimensions = tuple(score_dimension(questionnaire, d, scored) for d in questionnaire.dimensions)
-    levels = {d.dimension.id: (d.level.id if d.level else None) for d in dimensions}
+    composites = tuple(score_dimension(questionnaire, c, scored) for c in questionnaire.composites)
+    levels = {d.dimension.id: (d.level.id if d.level else None) for d in (*dimensions, *composites)}
     profile = None
     if all(d.scored for d in dimensions):
         profile = next((p for p in questionnaire.profiles if p.matches(levels)), None)
@@ -162,7 +174,29 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
         option = questionnaire.safety.option_for(safety_answer)
         safety_flag = bool(option and option.flag)
     ordered = tuple((i.id, scored[i.id]) for i in questionnaire.items if i.id in scored)
-    return Assessment(questionnaire, ordered, dimensions, profile, safety_answer, safety_flag)
+    return Assessment(
+        questionnaire, ordered, dimensions, profile, safety_answer, safety_flag, composites
+    )
+
+
+def score_to_dict(d: DimensionScore) -> dict[str, Any]:
+    """One dimension or composite score, JSON-ready (English msgids)."""
+    return {
+        "id": d.dimension.id,
+        "name": d.dimension.name,
+        "scored": d.scored,
+        "score": None if d.score is None else round(d.score, 4),
+        "score_100": None if d.score_100 is None else round(d.score_100, 2),
+        "aggregate": d.dimension.aggregate,
+        "scale": {"min": d.minimum, "max": d.maximum},
+        "band": None
+        if d.level is None
+        else {"id": d.level.id, "label": d.level.label, "concern": d.level.concern},
+        "band_source": d.dimension.bands.source,
+        "items_answered": d.items_answered,
+        "items_total": d.items_total,
+        "min_answered": d.dimension.min_count,
+    }
 
 
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
@@ -170,23 +204,8 @@ def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
     q = assessment.questionnaire
     return {
         "questionnaire": {"id": q.id, "version": q.version},
-        "dimensions": [
-            {
-                "id": d.dimension.id,
-                "name": d.dimension.name,
-                "scored": d.scored,
-                "score": None if d.score is None else round(d.score, 4),
-                "score_100": None if d.score_100 is None else round(d.score_100, 2),
-                "scale": {"min": q.scale.minimum, "max": q.scale.maximum},
-                "band": None
-                if d.level is None
-                else {"id": d.level.id, "label": d.level.label, "concern": d.level.concern},
-                "band_source": d.dimension.bands.source,
-                "items_answered": d.items_answered,
-                "items_total": d.items_total,
-            }
-            for d in assessment.dimensions
-        ],
+        "dimensions": [score_to_dict(d) for d in assessment.dimensions],
+        "composites": [score_to_dict(c) for c in assessment.composites],
         "profile": None
         if assessment.profile is None
         else {"id": assessment.profile.id, "name": assessment.profile.name},

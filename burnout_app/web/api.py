@@ -14,7 +14,7 @@ from flask import Blueprint, Response, g, json, request
 from .. import i18n
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import ReferralSet, select_referrals
-from ..domain.scoring import AnswerError, Assessment, assess
+from ..domain.scoring import AnswerError, Assessment, DimensionScore, assess
 from . import content, route_kind_label
 from .country import country_choices, default_country
 
@@ -127,14 +127,42 @@ def questionnaire_detail(q: Questionnaire) -> dict[str, Any]:
         "introduction": tr(q.introduction),
         "prompt": tr(q.prompt),
         "scale": [{"value": o.value, "label": tr(o.label)} for o in q.scale.options],
+        "response_sets": {
+            name: [{"value": o.value, "label": tr(o.label)} for o in scale.options]
+            for name, scale in q.response_sets.items()
+        },
         "dimensions": [
             {
                 "id": d.id,
                 "name": tr(d.name),
                 "description": tr(d.description),
-                "items": [{"id": i.id, "text": tr(i.text), "reverse": i.reverse} for i in d.items],
+                "aggregate": d.aggregate,
+                "min_answered": d.min_count,
+                "range": {"min": d.minimum, "max": d.maximum},
+                "items": [
+                    {
+                        "id": i.id,
+                        "text": tr(i.text),
+                        "reverse": i.reverse,
+                        "response_set": i.response_set,
+                    }
+                    for i in d.items
+                ],
             }
             for d in q.dimensions
+        ],
+        "composites": [
+            {
+                "id": c.id,
+                "name": tr(c.name),
+                "description": tr(c.description),
+                "aggregate": c.aggregate,
+                "min_answered": c.min_count,
+                "range": {"min": c.minimum, "max": c.maximum},
+                "dimensions": list(c.dimension_ids),
+                "items": [i.id for i in c.items],
+            }
+            for c in q.composites
         ],
         "safety": None
         if q.safety is None
@@ -149,6 +177,31 @@ def questionnaire_detail(q: Questionnaire) -> dict[str, Any]:
     }
 
 
+def score_body(d: DimensionScore) -> dict[str, Any]:
+    """One dimension's or composite's score; ``scale`` is the score's own range."""
+    return {
+        "id": d.dimension.id,
+        "name": tr(d.dimension.name),
+        "scored": d.scored,
+        "score": None if d.score is None else round(d.score, 4),
+        "score_100": None if d.score_100 is None else round(d.score_100, 2),
+        "aggregate": d.dimension.aggregate,
+        "scale": {"min": d.minimum, "max": d.maximum},
+        "items_answered": d.items_answered,
+        "items_total": d.items_total,
+        "min_answered": d.dimension.min_count,
+        "band": None
+        if d.level is None
+        else {
+            "id": d.level.id,
+            "label": tr(d.level.label),
+            "concern": d.level.concern,
+            "meaning": tr(d.level.meaning),
+        },
+        "band_source": tr(d.dimension.bands.source),
+    }
+
+
 def assessment_body(a: Assessment, referrals: ReferralSet) -> dict[str, Any]:
     q = a.questionnaire
     crisis = referrals.crisis
@@ -156,28 +209,8 @@ def assessment_body(a: Assessment, referrals: ReferralSet) -> dict[str, Any]:
         "questionnaire": {"id": q.id, "version": q.version},
         "language": i18n.html_lang(i18n.current_locale()),
         "not_a_diagnosis": tr("This is not a diagnosis."),
-        "dimensions": [
-            {
-                "id": d.dimension.id,
-                "name": tr(d.dimension.name),
-                "scored": d.scored,
-                "score": None if d.score is None else round(d.score, 4),
-                "score_100": None if d.score_100 is None else round(d.score_100, 2),
-                "scale": {"min": q.scale.minimum, "max": q.scale.maximum},
-                "items_answered": d.items_answered,
-                "items_total": d.items_total,
-                "band": None
-                if d.level is None
-                else {
-                    "id": d.level.id,
-                    "label": tr(d.level.label),
-                    "concern": d.level.concern,
-                    "meaning": tr(d.level.meaning),
-                },
-                "band_source": tr(d.dimension.bands.source),
-            }
-            for d in a.dimensions
-        ],
+        "dimensions": [score_body(d) for d in a.dimensions],
+        "composites": [score_body(c) for c in a.composites],
         "profile": None
         if a.profile is None
         else {

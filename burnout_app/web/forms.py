@@ -61,8 +61,10 @@ def value_text(value: float) -> str:
 
 def allowed_values(questionnaire: Questionnaire) -> dict[str, dict[str, float]]:
     """Field name -> {form text -> value} for every question."""
-    scale = {value_text(o.value): o.value for o in questionnaire.scale.options}
-    allowed = {item.id: scale for item in questionnaire.items}
+    allowed = {
+        item.id: {value_text(o.value): o.value for o in item.scale.options}
+        for item in questionnaire.items
+    }
     if questionnaire.safety:
         allowed[questionnaire.safety.id] = {
             value_text(o.value): o.value for o in questionnaire.safety.options
@@ -125,8 +127,8 @@ def step_form(questionnaire: Questionnaire, step: Step, formdata: MultiDict | No
         pass
 
     # Plain values: the templates render labels themselves (as translated text).
-    choices = [value_text(o.value) for o in questionnaire.scale.options]
     for item in step.items:
+        choices = [value_text(o.value) for o in item.scale.options]
         setattr(
             StepForm,
             item.id,

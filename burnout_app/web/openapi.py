@@ -83,6 +83,23 @@ def document() -> dict[str, Any]:
         "required": ["value", "label"],
         "properties": {"value": {"type": "number"}, "label": {"type": "string"}},
     }
+    range_ = {
+        "type": "object",
+        "required": ["min", "max"],
+        "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+    }
+    scoring_rule = {
+        "aggregate": {
+            "description": "How the counted values of the answered items combine.",
+            "enum": ["mean", "sum"],
+        },
+        "min_answered": {
+            "description": "Answers needed for a score.",
+            "type": "integer",
+            "minimum": 1,
+        },
+        "range": range_,
+    }
     summary = {
         "type": "object",
         "required": ["id", "version", "title", "minutes", "questions"],
@@ -100,33 +117,90 @@ def document() -> dict[str, Any]:
         "Questionnaire": {
             "allOf": [{"$ref": "#/components/schemas/QuestionnaireSummary"}],
             "type": "object",
-            "required": ["language", "introduction", "prompt", "scale", "dimensions", "safety"],
+            "required": [
+                "language",
+                "introduction",
+                "prompt",
+                "scale",
+                "response_sets",
+                "dimensions",
+                "composites",
+                "safety",
+            ],
             "properties": {
                 "language": {"type": "string"},
                 "introduction": {"type": "string"},
                 "prompt": {"type": "string"},
-                "scale": {"type": "array", "items": option},
+                "scale": {
+                    "description": "The shared response set (also response_sets.default).",
+                    "type": "array",
+                    "items": option,
+                },
+                "response_sets": {
+                    "description": "Every response set by name; each item names its own.",
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": option},
+                },
                 "dimensions": {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["id", "name", "description", "items"],
+                        "required": [
+                            "id",
+                            "name",
+                            "description",
+                            "aggregate",
+                            "min_answered",
+                            "range",
+                            "items",
+                        ],
                         "properties": {
                             "id": {"type": "string"},
                             "name": {"type": "string"},
                             "description": {"type": "string"},
+                            **scoring_rule,
                             "items": {
                                 "type": "array",
                                 "items": {
                                     "type": "object",
-                                    "required": ["id", "text", "reverse"],
+                                    "required": ["id", "text", "reverse", "response_set"],
                                     "properties": {
                                         "id": {"type": "string"},
                                         "text": {"type": "string"},
-                                        "reverse": {"type": "boolean"},
+                                        "reverse": {
+                                            "description": "Counted as min + max - value "
+                                            "of the item's own response set.",
+                                            "type": "boolean",
+                                        },
+                                        "response_set": {"type": "string"},
                                     },
                                 },
                             },
+                        },
+                    },
+                },
+                "composites": {
+                    "description": "Scores across dimensions or items, such as a total.",
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": [
+                            "id",
+                            "name",
+                            "description",
+                            "aggregate",
+                            "min_answered",
+                            "range",
+                            "dimensions",
+                            "items",
+                        ],
+                        "properties": {
+                            "id": {"type": "string"},
+                            "name": {"type": "string"},
+                            "description": {"type": "string"},
+                            **scoring_rule,
+                            "dimensions": {"type": "array", "items": {"type": "string"}},
+                            "items": {"type": "array", "items": {"type": "string"}},
                         },
                     },
                 },
@@ -276,7 +350,6 @@ def document() -> dict[str, Any]:
 
 def _assessment_schema() -> dict[str, Any]:
     text = {"type": "string"}
-    number_or_null = {"type": ["number", "null"]}
     line = {
         "type": "object",
         "required": ["name", "phone", "tel", "sms", "hours", "description", "url", "verified"],
@@ -314,6 +387,54 @@ def _assessment_schema() -> dict[str, Any]:
             "verified": {"type": "string", "format": "date"},
         },
     }
+    score = {
+        "type": "object",
+        "required": [
+            "id",
+            "name",
+            "scored",
+            "score",
+            "score_100",
+            "aggregate",
+            "scale",
+            "items_answered",
+            "items_total",
+            "min_answered",
+            "band",
+        ],
+        "properties": {
+            "id": text,
+            "name": text,
+            "scored": {"type": "boolean"},
+            "score": {
+                "description": "Mean or sum (see aggregate) in the instrument's own units.",
+                "type": ["number", "null"],
+            },
+            "score_100": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+            "aggregate": {"enum": ["mean", "sum"]},
+            "scale": {
+                "description": "The score's own range: on a sum, from the sum of the "
+                "lowest values to the sum of the highest.",
+                "type": "object",
+                "required": ["min", "max"],
+                "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
+            },
+            "items_answered": {"type": "integer"},
+            "items_total": {"type": "integer"},
+            "min_answered": {"type": "integer", "minimum": 1},
+            "band": {
+                "type": ["object", "null"],
+                "required": ["id", "label", "concern", "meaning"],
+                "properties": {
+                    "id": text,
+                    "label": text,
+                    "concern": {"enum": ["none", "some", "high"]},
+                    "meaning": text,
+                },
+            },
+            "band_source": text,
+        },
+    }
     return {
         "type": "object",
         "required": [
@@ -321,6 +442,7 @@ def _assessment_schema() -> dict[str, Any]:
             "language",
             "not_a_diagnosis",
             "dimensions",
+            "composites",
             "profile",
             "concern",
             "safety_flag",
@@ -334,37 +456,11 @@ def _assessment_schema() -> dict[str, Any]:
             },
             "language": text,
             "not_a_diagnosis": text,
-            "dimensions": {
+            "dimensions": {"type": "array", "items": score},
+            "composites": {
+                "description": "Scores across dimensions or items, such as a total.",
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["id", "name", "scored", "score", "score_100", "scale", "band"],
-                    "properties": {
-                        "id": text,
-                        "name": text,
-                        "scored": {"type": "boolean"},
-                        "score": number_or_null,
-                        "score_100": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
-                        "scale": {
-                            "type": "object",
-                            "required": ["min", "max"],
-                            "properties": {"min": {"type": "number"}, "max": {"type": "number"}},
-                        },
-                        "items_answered": {"type": "integer"},
-                        "items_total": {"type": "integer"},
-                        "band": {
-                            "type": ["object", "null"],
-                            "required": ["id", "label", "concern", "meaning"],
-                            "properties": {
-                                "id": text,
-                                "label": text,
-                                "concern": {"enum": ["none", "some", "high"]},
-                                "meaning": text,
-                            },
-                        },
-                        "band_source": text,
-                    },
-                },
+                "items": score,
             },
             "profile": {
                 "type": ["object", "null"],
@@ -452,8 +548,10 @@ def _assessment_paths(store, lang_param: dict[str, Any]) -> dict[str, Any]:
     paths = {}
     for qid in sorted(store.questionnaires):
         q = store.questionnaires[qid]
-        values = sorted({option.value for option in q.scale.options})
-        answers = {item.id: {"enum": values} for item in q.items}
+        answers = {
+            item.id: {"enum": sorted({option.value for option in item.scale.options})}
+            for item in q.items
+        }
         if q.safety:
             answers[q.safety.id] = {"enum": sorted(o.value for o in q.safety.options)}
         paths[f"/api/v1/questionnaires/{qid}/assessments"] = {
