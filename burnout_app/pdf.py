@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
@@ -104,14 +105,47 @@ def _off_the_event_loop(function, *args):
     return get_hub().threadpool.apply(function, args)
 
 
-def _render(html: str, country: str | None, page_label_css: str) -> bytes:
-    page_css = CSS(
-        string=f"@page {{ size: {paper_size(country)}; {page_label_css} }}",
-        url_fetcher=PackageFetcher(),
-    )
+# The summary template links its stylesheet, so that the same HTML opens in a browser.
+STYLESHEET_LINK = '<link rel="stylesheet" href="css/pdf.css">'
+_thread = threading.local()
+
+
+def _shared_styles(page_css: str) -> tuple[FontConfiguration, CSS, CSS]:
+    """pdf.css parsed and its fonts loaded once per thread, and each page rule once.
+
+    Parsing the stylesheet and loading the fonts is the same work for every summary
+    (about a fifth of a render). Renders run in several threads, and WeasyPrint's
+    font configuration is not shared across threads, so each thread keeps its own.
+    tests/test_summary.py proves the PDF is the same as one rendered from scratch.
+    """
+    cache = getattr(_thread, "styles", None)
+    if cache is None:
+        fonts = FontConfiguration()
+        summary = CSS(url=BASE_URL + "css/pdf.css", url_fetcher=PackageFetcher(), font_config=fonts)
+        cache = _thread.styles = {"fonts": fonts, "summary": summary, "pages": {}}
+    page = cache["pages"].get(page_css)
+    if page is None:
+        if len(cache["pages"]) > 64:
+            cache["pages"].clear()
+        page = cache["pages"][page_css] = CSS(
+            string=page_css, url_fetcher=PackageFetcher(), font_config=cache["fonts"]
+        )
+    return cache["fonts"], cache["summary"], page
+
+
+def _render(html: str, country: str | None, page_label_css: str, reuse: bool = True) -> bytes:
+    page_css = f"@page {{ size: {paper_size(country)}; {page_label_css} }}"
+    if reuse and STYLESHEET_LINK in html:
+        fonts, summary, page = _shared_styles(page_css)
+        html = html.replace(STYLESHEET_LINK, "", 1)
+        stylesheets = [summary, page]
+    else:  # from scratch: the HTML's own link is fetched and parsed, fonts loaded anew
+        fonts = FontConfiguration()
+        stylesheets = [CSS(string=page_css, url_fetcher=PackageFetcher(), font_config=fonts)]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=PackageFetcher())
     return document.write_pdf(
-        stylesheets=[page_css],
+        stylesheets=stylesheets,
+        font_config=fonts,
         pdf_variant="pdf/ua-1",
         presentational_hints=False,
         attachments=[],

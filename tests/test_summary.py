@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from burnout_app.app import create_app
@@ -377,3 +379,42 @@ def test_safety_yes_summary_reads_as_support(locale):
     if locale != "ar":
         order = [text.index(first), text.index(second), text.index(scores)]
         assert order == sorted(order)
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, database=None)
+@given(
+    locale=st.sampled_from(["en", "es", "fr", "de", "pt_BR", "ar"]),
+    country=st.sampled_from(["GB", "US", "EG", "other"]),
+    values=st.lists(st.integers(0, 6), min_size=18, max_size=18),
+    safety=st.sampled_from([0, 1]),
+)
+def test_pdf_with_styles_parsed_once_is_the_pdf_rendered_from_scratch(
+    locale, country, values, safety
+):
+    """The per-thread stylesheet and font cache changes no byte of the PDF."""
+    import datetime as dt
+    import threading
+
+    from flask import g
+
+    from burnout_app.pdf import _render
+    from burnout_app.web.summary import page_label_css, render_summary_html
+
+    from .conftest import FULL
+
+    app = create_app({"SECRET_KEY": "pdf-cache"})
+    answers = {item.id: v for item, v in zip(FULL.items, values, strict=True)}
+    answers[FULL.safety.id] = safety
+    with app.test_request_context("/"):
+        g.locale = locale
+        html = render_summary_html(FULL, answers, country, dt.datetime(2026, 11, 23, 9, 0))
+        label = page_label_css()
+    fresh = _render(html, country, label, reuse=False)
+    assert _render(html, country, label) == fresh  # cache filled (or already warm)
+    assert _render(html, country, label) == fresh  # cache reused
+    elsewhere = []  # another thread starts with its own, empty cache
+    thread = threading.Thread(target=lambda: elsewhere.append(_render(html, country, label)))
+    thread.start()
+    thread.join()
+    assert elsewhere == [fresh]
