@@ -40,14 +40,22 @@ def test_security_headers(client, flow):
     for response in all_pages(client, flow):
         csp = response.headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp
-        for directive in ("script-src", "style-src", "img-src", "font-src", "form-action"):
+        for directive in (
+            "script-src",
+            "style-src",
+            "img-src",
+            "font-src",
+            "connect-src",
+            "form-action",
+        ):
             assert f"{directive} 'self'" in csp
         assert "base-uri 'none'" in csp
         assert "frame-ancestors 'self'" in csp
         assert "unsafe-inline" not in csp
         assert csp == (
             "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+            "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            "frame-ancestors 'self'"
         )
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
