@@ -40,6 +40,11 @@
 
   function answersForm() { return document.getElementById("answers-form"); }
 
+  // Not form.action: the form has a button named "action", which hides that property.
+  function formAddress(form) {
+    return new URL(form.getAttribute("action") || location.href, location.href).href;
+  }
+
   // Attributes follow what the person ticked, so the saved HTML shows it again.
   function syncAttributes() {
     document.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
@@ -165,7 +170,7 @@
     var form = event.target;
     if (bypass || form.id !== "answers-form" || event.defaultPrevented) { return; }
     var submitter = event.submitter || null;
-    var url = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
+    var url = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : formAddress(form);
     if (!isStepAddress(url)) { return; } // downloads (PDF, FHIR) go on as usual
     event.preventDefault();
     var data = new FormData(form);
@@ -176,7 +181,8 @@
       show(state);
       history.pushState(state, "", url);
       scrollForView(url, true);
-    }).catch(function () {
+    }).catch(function (error) {
+      if (window.console) { window.console.warn("Posting the page itself:", error && error.message); }
       // Off line or an odd answer: let the browser post the form itself.
       bypass = true;
       if (submitter) { form.requestSubmit(submitter); } else { form.requestSubmit(); }
@@ -191,13 +197,13 @@
     show(state);
     applyAnswers(carried);
     var form = answersForm();
-    var onResults = form && !form.elements.step && isStepAddress(form.action);
+    var onResults = form && !form.elements.step && isStepAddress(formAddress(form));
     if (onResults) {
       // The results must match the answers: if one changed since, score them again.
       var shown = collectAnswers().answers;
       if (!sameAnswers(shown, carried.answers)) {
         var data = new FormData(form);
-        post(form.action, new URLSearchParams(data).toString()).then(function (html) {
+        post(formAddress(form), new URLSearchParams(data).toString()).then(function (html) {
           var fresh = fromResponse(html);
           fresh.burnoutView = viewId;
           show(fresh);
