@@ -91,7 +91,9 @@ def test_the_check_on_a_phone(browser, live_server, lang):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="en-GB")
     page = context.new_page()
     outside: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url)
+    )
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -180,7 +182,9 @@ def test_the_check_on_a_phone(browser, live_server, lang):
     expect(page.locator(".answered")).to_have_text(WORDS[lang]["answered"])
     cta = page.locator("a.cta")
     expect(cta).to_have_text(WORDS[lang]["cta"])
-    top = page.evaluate("el => el.getBoundingClientRect().top + window.scrollY", cta.element_handle())
+    top = page.evaluate(
+        "el => el.getBoundingClientRect().top + window.scrollY", cta.element_handle()
+    )
     assert top < 2 * PHONE["height"], top
     pdf_button = page.locator(".keep-results button[type=submit]")
     pdf_top = page.evaluate(
