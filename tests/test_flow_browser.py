@@ -52,9 +52,11 @@ def _checked(page) -> dict[str, str]:
         """() => {
           const out = {};
           const form = document.getElementById('answers-form');
+          const meta = ['token', 'step', 'action', 'country', 'plan'];
           for (const el of form.elements) {
-            if (!el.name || ['token', 'step', 'action', 'country', 'plan'].includes(el.name)) continue;
-            if ((el.type === 'radio' && el.checked) || el.type === 'hidden') out[el.name] = el.value;
+            if (!el.name || meta.includes(el.name)) continue;
+            const given = (el.type === 'radio' && el.checked) || el.type === 'hidden';
+            if (given) out[el.name] = el.value;
           }
           return out;
         }"""
@@ -164,7 +166,8 @@ def test_the_check_on_a_phone(browser, live_server, lang):
     # The app's own Back button keeps them too.
     page.locator("button[value=back]").click()
     expect(page.locator("input[name=step]")).to_have_value("1")
-    assert _checked(page)[list(plan_answers[2])[0]] == str(list(plan_answers[2].values())[0])
+    first_of_step2, its_value = next(iter(plan_answers[2].items()))
+    assert _checked(page)[first_of_step2] == str(its_value)
     _continue(page, 2)
     _continue(page, 3)
     heights[3] = page.evaluate("document.documentElement.scrollHeight")
