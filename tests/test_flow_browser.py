@@ -111,6 +111,8 @@ def test_the_check_on_a_phone(browser, live_server, lang):
     base = f"{live_server.url}/{lang}"
     page.goto(f"{base}/")
     look("start")
+    # A slim header on a phone (it took 160 to 185 px).
+    assert page.locator(".site-header").bounding_box()["height"] < 145
     page.locator(".button-start").click()
     expect(page.locator("input[name=step]")).to_have_value("1")
 
@@ -272,3 +274,13 @@ def check_reminder(data: bytes, expect_lang: str) -> None:
         assert option.label not in text
     for word in ("score", "Score", "High", "Moderate", "Low", "exhaust", "Exhaust"):
         assert word not in text.split("URL:")[0].split("SUMMARY:")[1], word
+
+
+def test_start_button_above_the_fold_on_a_laptop(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    for lang in ("en", "de", "ar"):
+        page.goto(f"{live_server.url}/{lang}/")
+        box = page.locator(".button-start").bounding_box()
+        assert box["y"] + box["height"] <= 800, (lang, box)
+    context.close()

@@ -175,7 +175,7 @@
     event.preventDefault();
     var data = new FormData(form);
     if (submitter && submitter.name) { data.append(submitter.name, submitter.value); }
-    saveView();
+    // The view being left is already saved: on load and after every change.
     post(url, new URLSearchParams(data).toString()).then(function (html) {
       var state = fromResponse(html);
       show(state);
