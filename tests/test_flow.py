@@ -154,3 +154,27 @@ def test_small_things(client):
     assert "Crisis lines in the United States" in crisis
     de = client.get("/de/crisis?country=DE").get_data(as_text=True)
     assert "Krisentelefone: Deutschland" in de
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "pt-br", "ar"])
+@pytest.mark.parametrize("safety", [0, 1])
+def test_a_full_plan_keeps_the_summary_to_two_pages(client, lang, safety):
+    """Every idea ticked, with the longest crisis section (the United States)."""
+    from pypdf import PdfReader
+
+    from .conftest import Flow
+
+    html = Flow(client, lang=lang).complete(answers_for(pattern="worst", safety=safety))
+    html = html.get_data(as_text=True)
+    keys = re.findall(r'name="plan" value="([^"]+)"', html)
+    assert len(keys) >= 10
+    data = MultiDict(
+        [*results_form_fields(html).items(), ("country", "US"), *(("plan", k) for k in keys)]
+    )
+    response = client.post(
+        f"/{lang}/check/burnout-self-check/summary", data=data, headers=SAME_ORIGIN
+    )
+    assert response.status_code == 200
+    import io
+
+    assert len(PdfReader(io.BytesIO(response.data)).pages) <= 2
