@@ -156,8 +156,10 @@ def test_small_things(client):
     assert "Krisentelefone: Deutschland" in de
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "fr", "de", "pt-br", "ar"])
-@pytest.mark.parametrize("safety", [0, 1])
+@pytest.mark.parametrize(
+    ("lang", "safety"),
+    [("en", 0), ("es", 0), ("fr", 0), ("de", 0), ("pt-br", 0), ("ar", 0), ("de", 1), ("fr", 1)],
+)
 def test_a_full_plan_keeps_the_summary_to_two_pages(client, lang, safety):
     """Every idea ticked, with the longest crisis section (the United States)."""
     from pypdf import PdfReader
