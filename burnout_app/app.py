@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         fragments,
         init_jinja,
         pages,
+        plan,
         security,
         selfcheck,
         summary,
@@ -56,7 +57,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(embed.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(fhir.bp)
-    for bp in (pages.bp, selfcheck.bp, summary.bp, fhir.download):
+    for bp in (pages.bp, selfcheck.bp, summary.bp, fhir.download, plan.bp):
         app.register_blueprint(bp)
         # The same pages, embedded: compact layout, the portal's theme and resources.
         app.register_blueprint(bp, name=EMBED_PREFIX + bp.name, url_prefix="/embed/<portal>/<lang>")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .domain.scoring import DimensionScore
 
 WIDTH = 320.0
-BAR_X = 4.0
+BAR_X = 10.0
 BAR_WIDTH = WIDTH - 2 * BAR_X
 
 

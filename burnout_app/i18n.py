@@ -141,6 +141,20 @@ def country_name(code: str, locale: str | None = None) -> str:
     return _locale(locale or current_locale()).territories.get(code, code)
 
 
+# Countries English names with "the" inside a sentence ("Crisis lines in the United States").
+_ENGLISH_ARTICLE = frozenset(
+    {"US", "GB", "NL", "PH", "AE", "CZ", "DO", "BS", "GM", "CF", "KM", "MV", "MH", "SB", "VA"}
+)
+
+
+def country_in_sentence(code: str) -> str:
+    """A country's name as it reads inside a sentence of the page's language."""
+    name = country_name(code)
+    if current_locale() == "en" and code.upper() in _ENGLISH_ARTICLE:
+        return "the " + name
+    return name
+
+
 def N_(text: str) -> str:
     """Mark a string for extraction; it is translated later, where it is shown."""
     return text
@@ -218,7 +232,9 @@ def html_lang(locale: str) -> str:
 
 def language_name(locale: str) -> str:
     """The language's own name for itself, as a switcher shows it."""
-    return Locale.parse(locale).get_display_name(locale).capitalize()
+    name = Locale.parse(locale).get_display_name(locale)
+    # Only the first letter: "Português (Brasil)" keeps its capital B.
+    return name[:1].upper() + name[1:]
 
 
 def language_links() -> list[tuple[str, str]]:
@@ -273,6 +289,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_bound_gettext)
     app.jinja_env.globals.update(
         country_name=country_name,
+        country_in_sentence=country_in_sentence,
         current_locale=current_locale,
         html_lang=html_lang,
         text_direction=text_direction,

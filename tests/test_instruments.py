@@ -724,7 +724,7 @@ def test_question_pages_offer_each_items_own_response_set(client):
 
     def labels(item_id):
         block = re.search(rf'<fieldset id="{item_id}".*?</fieldset>', page, re.S).group(0)
-        return re.findall(r'<label for="[^"]+">([^<]+)</label>', block)
+        return re.findall(r'<span class="opt-words">([^<]+)</span>', block)
 
     assert labels("wb1") == [
         "To a very high degree",
@@ -766,7 +766,7 @@ def test_shipped_results_keep_the_average_and_reversal_note(client):
     assert "Each score is the average of your answers for that part, from 0 (Never) to 6" in text
     assert "Some questions are worded the other way round and are counted in reverse." in text
     assert "Overall scores" not in text
-    assert "Score: 3 on a scale from 0 to 6, or 50 out of 100." in text
+    assert "Score: 3 on a scale from 0 to 6." in text
 
 
 # --- The worked example in docs/instruments.md -------------------------------------------

@@ -11,17 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
-from wtforms import Form, RadioField
-from wtforms.validators import InputRequired
 
-from ..domain.questionnaire import Item, Questionnaire, SafetyItem
-from ..i18n import gettext
+from ..domain.questionnaire import Dimension, Item, Questionnaire, SafetyItem
+from ..domain.scoring import score_dimension
+from ..i18n import gettext, ngettext
 
 META_FIELDS = {"token", "step", "action", "country"}
+PLAN_FIELD = "plan"
+"""Ideas the person ticked on the results page ("plan"): many values, each an idea's key."""
+MAX_PLAN = 40
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Step:
     title: str
     items: tuple[Item, ...]
     safety: SafetyItem | None = None
+    dimension: Dimension | None = None
 
     @property
     def field_ids(self) -> tuple[str, ...]:
@@ -45,7 +47,8 @@ def steps_for(questionnaire: Questionnaire) -> tuple[Step, ...]:
     its own page so that it is never missed and can explain itself.
     """
     steps = [
-        Step(n, d.step_title, d.items) for n, d in enumerate(questionnaire.dimensions, start=1)
+        Step(n, d.step_title, d.items, dimension=d)
+        for n, d in enumerate(questionnaire.dimensions, start=1)
     ]
     if questionnaire.safety:
         steps.append(
@@ -76,6 +79,8 @@ def allowed_values(questionnaire: Questionnaire) -> dict[str, dict[str, float]]:
 class Submission:
     answers: Mapping[str, float]
     meta: Mapping[str, str]
+    plan: tuple[str, ...] = ()
+    """Keys of the ideas ticked on the results page, in the order sent."""
 
     def answers_text(self) -> dict[str, str]:
         return {k: value_text(v) for k, v in self.answers.items()}
@@ -86,7 +91,12 @@ def parse_submission(questionnaire: Questionnaire, form: MultiDict) -> Submissio
     allowed = allowed_values(questionnaire)
     answers: dict[str, float] = {}
     meta: dict[str, str] = {}
+    plan = tuple(form.getlist(PLAN_FIELD))
+    if len(plan) > MAX_PLAN or len(set(plan)) != len(plan):
+        raise BadRequest(gettext("The plan has too many ideas or repeats one."))
     for key in form:
+        if key == PLAN_FIELD:
+            continue
         values = form.getlist(key)
         if len(values) != 1:
             raise BadRequest(gettext("The field %(name)s was sent more than once.", name=repr(key)))
@@ -106,7 +116,7 @@ def parse_submission(questionnaire: Questionnaire, form: MultiDict) -> Submissio
                     name=repr(key),
                 )
             )
-    return Submission(answers, meta)
+    return Submission(answers, meta, plan)
 
 
 def hidden_inputs(fields: Mapping[str, str], skip: tuple[str, ...] = ()) -> Markup:
@@ -120,32 +130,44 @@ def hidden_inputs(fields: Mapping[str, str], skip: tuple[str, ...] = ()) -> Mark
     )
 
 
-def step_form(questionnaire: Questionnaire, step: Step, formdata: MultiDict | None) -> Form:
-    """A WTForms form for the questions of one step."""
+def step_errors(questionnaire: Questionnaire, step: Step, answers: Mapping[str, float]):
+    """Inline errors for one step: field id -> message; empty when the step may go on.
 
-    class StepForm(Form):
-        pass
+    A question may be left out while its part can still be scored (the
+    questionnaire's minimum share of answers, checked by the scoring itself). When
+    it cannot, each unanswered question on the page is named by its number. The
+    safety question is always required: its answer decides whether crisis help
+    comes first.
+    """
+    errors: dict[str, str] = {}
+    if step.dimension and not score_dimension(questionnaire, step.dimension, answers).scored:
+        for number, item in enumerate(step.items, start=1):
+            if item.id not in answers:
+                errors[item.id] = gettext("Answer question %(n)d", n=number)
+    if step.safety and step.safety.id not in answers:
+        errors[step.safety.id] = gettext("Select an answer")
+    return errors
 
-    # Plain values: the templates render labels themselves (as translated text).
+
+def missing_count(questionnaire: Questionnaire, step: Step, answers: Mapping[str, float]) -> int:
+    """How many more answers the step's part needs before it can be scored."""
+    if not step.dimension:
+        return 0
+    needed = 0
+    given = dict(answers)
     for item in step.items:
-        choices = [value_text(o.value) for o in item.scale.options]
-        setattr(
-            StepForm,
-            item.id,
-            RadioField(
-                item.text,
-                choices=choices,
-                validators=[InputRequired(lazy_gettext("Select how often this was true for you"))],
-            ),
-        )
-    if step.safety:
-        setattr(
-            StepForm,
-            step.safety.id,
-            RadioField(
-                step.safety.text,
-                choices=[value_text(o.value) for o in step.safety.options],
-                validators=[InputRequired(lazy_gettext("Select an answer"))],
-            ),
-        )
-    return StepForm(formdata=formdata)
+        if score_dimension(questionnaire, step.dimension, given).scored:
+            break
+        if item.id not in given:
+            given[item.id] = item.scale.minimum
+            needed += 1
+    return needed
+
+
+def shortfall_text(count: int) -> str:
+    """The error summary's sentence: how many more answers this page needs."""
+    return ngettext(
+        "Answer at least %(num)d more question on this page, so this part can be scored.",
+        "Answer at least %(num)d more questions on this page, so this part can be scored.",
+        count,
+    )

@@ -40,6 +40,14 @@ def healthz():
     return jsonify(status="ok", questionnaires=sorted(store.questionnaires))
 
 
+@root.get("/robots.txt")
+def robots_txt():
+    """Crawlers may read every page; each page says noindex, so none is listed."""
+    response = current_app.response_class("User-agent: *\nAllow: /\n", mimetype="text/plain")
+    response.headers["Cache-Control"] = "max-age=86400"
+    return response
+
+
 @root.get("/.well-known/security.txt")
 def security_txt():
     """RFC 9116 contact for security reports; only when the operator has set one."""

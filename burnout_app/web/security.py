@@ -101,6 +101,8 @@ def content_security_policy(frame_ancestors: str = "'self'") -> str:
             "style-src 'self'",
             "img-src 'self'",
             "font-src 'self'",
+            # app.js posts the question pages itself, so Back and Forward need no resubmission.
+            "connect-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",
             f"frame-ancestors {frame_ancestors}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from flask import abort, g, make_response, render_template, request
-from werkzeug.datastructures import MultiDict
 
 from ..domain.questionnaire import Questionnaire
 from ..domain.referrals import select_referrals
@@ -18,7 +17,16 @@ from ..domain.scoring import assess
 from ..i18n import N_, gettext
 from . import content, current_portal, link, localized_blueprint, questionnaire_or_404
 from .country import chosen_country, country_choices
-from .forms import Step, Submission, parse_submission, step_form, steps_for
+from .forms import (
+    Step,
+    Submission,
+    missing_count,
+    parse_submission,
+    shortfall_text,
+    step_errors,
+    steps_for,
+)
+from .plan import chosen_plan, plan_ideas
 from .security import TokenState, check_origin, check_token, make_token
 
 bp = localized_blueprint("selfcheck", __name__)
@@ -39,9 +47,15 @@ def _render_step(
     last = step.number == len(steps)
     endpoint = "selfcheck.results" if last else "selfcheck.questions"
     g.no_store = True
+    shortfall = (
+        missing_count(questionnaire, step, {k: float(v) for k, v in answers.items()})
+        if errors
+        else 0
+    )
     return (
         render_template(
             "selfcheck/step.html",
+            shortfall=shortfall_text(shortfall) if shortfall else None,
             q=questionnaire,
             step=step,
             step_count=len(steps),
@@ -85,11 +99,8 @@ EXPIRED = N_(
 )
 
 
-def _errors(questionnaire: Questionnaire, step: Step, answers: dict[str, str]):
-    form = step_form(questionnaire, step, MultiDict(answers))
-    if form.validate():
-        return {}
-    return {name: str(field.errors[0]) for name, field in form._fields.items() if field.errors}
+def _errors(questionnaire: Questionnaire, step: Step, submission: Submission) -> dict[str, str]:
+    return step_errors(questionnaire, step, submission.answers)
 
 
 def _advance(questionnaire: Questionnaire, final: bool):
@@ -113,7 +124,7 @@ def _advance(questionnaire: Questionnaire, final: bool):
             return _render_step(questionnaire, steps[max(number - 2, 0)], answers, country=country)
         if action == "stay":
             return _render_step(questionnaire, step, answers, country=country)
-        errors = _errors(questionnaire, step, answers)
+        errors = _errors(questionnaire, step, submission)
         if errors:
             return _render_step(questionnaire, step, answers, errors=errors, country=country)
         if number < len(steps) and not final:
@@ -124,10 +135,13 @@ def _advance(questionnaire: Questionnaire, final: bool):
         return _render_step(
             questionnaire, steps[-1], answers, notice=gettext(EXPIRED), country=country
         )
-    # Results: every step must be complete; otherwise show the first gap with its errors.
+    elif action == "back":
+        # "Change my answers" on the results page: the last step, every answer kept.
+        return _render_step(questionnaire, steps[-1], answers, country=country)
+    # Results: every step must be answered enough to score; else the first gap, with errors.
     for step in steps:
-        if any(field_id not in answers for field_id in step.field_ids):
-            errors = _errors(questionnaire, step, answers)
+        errors = _errors(questionnaire, step, submission)
+        if errors:
             return _render_step(questionnaire, step, answers, errors=errors, country=country)
     return _render_results(questionnaire, submission)
 
@@ -155,8 +169,8 @@ def read_complete_post(questionnaire: Questionnaire) -> Submission:
             country=submission.meta.get("country"),
         )
         abort(make_response(page))
-    if any(f not in submission.answers for s in steps_for(questionnaire) for f in s.field_ids):
-        abort(400, gettext("The summary needs every question answered."))
+    if any(_errors(questionnaire, step, submission) for step in steps_for(questionnaire)):
+        abort(400, gettext("The summary needs enough answers to score every part."))
     return submission
 
 
@@ -164,9 +178,13 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
     country = chosen_country(submission.meta.get("country"))
     assessment = assess(questionnaire, submission.answers)
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
+    plan = chosen_plan(referrals, submission.plan)
     g.no_store = True
     return render_template(
         "selfcheck/results.html",
+        plan_ideas=plan_ideas(referrals),
+        plan_keys={idea.key for idea in plan},
+        answered=len(submission.answers),
         q=questionnaire,
         assessment=assessment,
         referrals=referrals,

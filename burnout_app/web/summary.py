@@ -14,6 +14,7 @@ from ..domain.scoring import assess
 from ..pdf import RenderSlots, render_pdf
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import chosen_country
+from .plan import chosen_plan
 from .selfcheck import portal_resources, read_complete_post
 
 bp = localized_blueprint("summary", __name__)
@@ -35,13 +36,18 @@ def page_label_css() -> str:
 
 
 def render_summary_html(
-    questionnaire: Questionnaire, answers: dict, country: str, created: dt.datetime
+    questionnaire: Questionnaire,
+    answers: dict,
+    country: str,
+    created: dt.datetime,
+    plan_keys: tuple[str, ...] = (),
 ) -> str:
-    """The summary as HTML, from answers (scored here) and a country."""
+    """The summary as HTML, from answers (scored here), a country and the ticked ideas."""
     assessment = assess(questionnaire, answers)
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     return render_template(
         "summary/summary.html",
+        plan=chosen_plan(referrals, plan_keys),
         q=questionnaire,
         assessment=assessment,
         referrals=referrals,
@@ -51,9 +57,11 @@ def render_summary_html(
     )
 
 
-def summary_pdf(questionnaire: Questionnaire, answers: dict, country: str) -> bytes:
+def summary_pdf(
+    questionnaire: Questionnaire, answers: dict, country: str, plan_keys: tuple[str, ...] = ()
+) -> bytes:
     created = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    html = render_summary_html(questionnaire, answers, country, created)
+    html = render_summary_html(questionnaire, answers, country, created, plan_keys)
     return render_pdf(html, country, page_label_css())
 
 
@@ -73,7 +81,7 @@ def summary(questionnaire_id: str):
     with _slots().slot() as acquired:
         if not acquired:
             abort(503)
-        pdf = summary_pdf(questionnaire, dict(submission.answers), country)
+        pdf = summary_pdf(questionnaire, dict(submission.answers), country, submission.plan)
     g.no_store = True
     filename = f"burnout-summary-{dt.date.today().isoformat()}.pdf"
     return Response(
