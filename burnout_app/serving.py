@@ -101,10 +101,14 @@ def serve(host: str, port: int, workers: int, connections: int = 1000) -> None:
         waitress_serve(app, host=host, port=port, threads=max(4, workers * 2))
 
 
-# An IPv4 address, or a run of hex digits and colons that may be an IPv6 one.
+# An IPv4 address, or a run of hex digits and colons that may be an IPv6 one (with an
+# IPv4 tail, as dual-stack servers show IPv4 clients: ::ffff:10.1.2.3).
 _ADDRESS = re.compile(
-    r"(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}"
-    r"(?:%\w+)?)(?![\w.])"
+    r"(?<![\w.:])(?:"
+    r"(?:[0-9A-Fa-f]{0,4}:){2,6}\d{1,3}(?:\.\d{1,3}){3}"  # IPv6 with an IPv4 tail
+    r"|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,7}(?:%\w+)?"  # IPv6
+    r"|\d{1,3}(?:\.\d{1,3}){3}"  # IPv4
+    r")(?!\w|\.\d)"
 )
 
 
@@ -113,8 +117,9 @@ def scrub_addresses(text: str) -> str:
 
     def replace(match: re.Match) -> str:
         found = match.group(0)
-        # A colon may follow an address ("ip=::1: error"); try without trailing ones.
-        for end in range(len(found), len(found.rstrip(":")) - 1, -1):
+        # Punctuation may follow an address ("ip=::1: error", "from 10.0.0.1."): try
+        # shorter and shorter heads until one is an address.
+        for end in range(len(found), 0, -1):
             try:
                 ipaddress.ip_address(found[:end].split("%")[0])
             except ValueError:

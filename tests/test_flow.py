@@ -72,7 +72,7 @@ def test_change_my_answers_goes_back_to_the_last_step_with_every_answer(flow, cl
     assert "Step 4 of 4" in html
     kept = hidden_fields(html)
     assert all(kept[item.id] == "3" for item in FULL.items)
-    assert 'name="safety_harm" value="0" checked' in html or "checked" in html
+    assert f'name="{FULL.safety.id}" value="0" checked' in html  # the safety answer too
 
 
 def _plan_keys(html: str) -> dict[str, str]:
@@ -118,10 +118,16 @@ def test_picks_survive_a_country_change_and_unknown_ones_are_400(flow, client):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "de"])
-def test_reminder_is_a_valid_calendar_without_answers(client, lang):
+def test_reminder_is_a_valid_calendar_without_answers(lang):
     from icalendar import Calendar
 
-    response = client.get(f"/{lang}/check/burnout-self-check/reminder.ics")
+    from burnout_app.app import create_app
+
+    app = create_app({"SECRET_KEY": "ics", "PUBLIC_URL": "https://check.example.org"})
+    client = app.test_client()
+    response = client.get(
+        f"/{lang}/check/burnout-self-check/reminder.ics", headers={"Host": "evil.example"}
+    )
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
@@ -129,7 +135,9 @@ def test_reminder_is_a_valid_calendar_without_answers(client, lang):
     calendar = Calendar.from_ical(response.data)
     (event,) = calendar.walk("VEVENT")
     assert event.decoded("DTSTART") == dt.datetime.now(dt.UTC).date() + dt.timedelta(days=28)
-    assert str(event["URL"]).endswith(f"/{lang}/check/burnout-self-check/")
+    # The link comes from the configured address, never from the Host header.
+    assert str(event["URL"]) == f"https://check.example.org/{lang}/check/burnout-self-check/"
+    assert "evil.example" not in response.get_data(as_text=True)
     # Every line is CRLF-terminated and at most 75 octets (RFC 5545).
     lines = response.data.split(b"\r\n")
     assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
@@ -180,3 +188,14 @@ def test_a_full_plan_keeps_the_summary_to_two_pages(client, lang, safety):
     import io
 
     assert len(PdfReader(io.BytesIO(response.data)).pages) <= 2
+
+
+def test_reminder_without_a_public_address_has_no_link(client):
+    from icalendar import Calendar
+
+    response = client.get(
+        "/en/check/burnout-self-check/reminder.ics", headers={"Host": "evil.example"}
+    )
+    (event,) = Calendar.from_ical(response.data).walk("VEVENT")
+    assert "URL" not in event
+    assert "evil.example" not in response.get_data(as_text=True)

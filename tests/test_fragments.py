@@ -82,6 +82,9 @@ def request_spec(draw, pools):
         data["action"] = draw(st.sampled_from(["continue", "back", "stay"]))
         return ("POST", f"{base}/check/{qid}/questions", data, {**headers, **SAME_ORIGIN})
     data["action"] = draw(st.sampled_from(["continue", "stay"]))
+    # Plan picks (the results page's checkboxes) travel with the answers, some unknown.
+    plan = ["next", "general-1", "exhaustion-1", "cynicism-2", "safety-1", "zz-9"]
+    data["plan"] = draw(st.lists(st.sampled_from(plan), max_size=3, unique=True))
     return ("POST", f"{base}/check/{qid}/results", data, {**headers, **SAME_ORIGIN})
 
 

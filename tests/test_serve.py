@@ -134,3 +134,23 @@ def test_framing_errors_and_oversized_chunked_bodies_over_the_wire(tmp_path):
     assert "Invalid request" in text
     assert "[address removed]" in text
     assert "127.0.0.1" not in text
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Invalid request from ip=127.0.0.1: bad", "ip=[address removed]: bad"),
+        ("Invalid request from ip=::1: bad", "ip=[address removed]: bad"),
+        ("peer ::ffff:10.1.2.3 closed", "peer [address removed] closed"),
+        ("from 10.0.0.1.", "from [address removed]."),
+        ("('2001:db8::1', 443)", "('[address removed]', 443)"),
+        ("fe80::1%eth0 gone", "[address removed] gone"),
+        ("Listening at: http://127.0.0.1:8000 (12)", "http://[address removed]:8000 (12)"),
+        ("at 12:30:05 on 2026-11-23", "at 12:30:05 on 2026-11-23"),
+        ("version 1.2.3.4.5", "version 1.2.3.4.5"),
+    ],
+)
+def test_log_lines_lose_every_ip_address(line, expected):
+    from burnout_app.serving import scrub_addresses
+
+    assert expected in scrub_addresses(line)

@@ -80,11 +80,23 @@ def _cors_origins() -> frozenset[str]:
     """
     portals = content().portals
     if request.method == "POST":
-        data = request.get_json(silent=True)
+        data = _json()
         if isinstance(data, dict) and data.get("portal") is not None:
             named = portals.get(data["portal"]) if isinstance(data["portal"], str) else None
             return frozenset(named.origins) if named else frozenset()
     return portals.origins
+
+
+def _json() -> Any:
+    """The request's JSON body, or None when it is not JSON the parser can read.
+
+    One reader for the view and the CORS check: a body nested deeper than the
+    parser can follow is a RecursionError, never a 500.
+    """
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 @bp.after_request
@@ -295,10 +307,7 @@ def get_questionnaire(questionnaire_id: str):
 def _body() -> dict[str, Any]:
     if not request.is_json:
         raise Problem(415, "Unsupported media type", "send the answers as application/json")
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the parser can follow
-        data = None
+    data = _json()
     if data is None:
         raise Problem(400, "Invalid request", "the body is not valid JSON")
     if not isinstance(data, dict):

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Response, abort, g, request
+from flask import Response, abort, current_app, g
 
 from .. import i18n
 from ..domain.referrals import ReferralSet
@@ -70,8 +70,12 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def reminder_ics(summary: str, description: str, url: str, today: dt.date) -> str:
-    """One all-day event four weeks after ``today``: a date, a title, the check's address."""
+def reminder_ics(summary: str, description: str, url: str | None, today: dt.date) -> str:
+    """One all-day event four weeks after ``today``: a date, a title, the check's address.
+
+    Without a known public address (``BURNOUT_PUBLIC_URL``) the event has no link:
+    the Host header is the client's to choose and must never become one.
+    """
     day = today + dt.timedelta(days=REMINDER_DAYS)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -86,8 +90,8 @@ def reminder_ics(summary: str, description: str, url: str, today: dt.date) -> st
         f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
         f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{_ics_text(summary)}",
-        f"DESCRIPTION:{_ics_text(description + ' ' + url)}",
-        f"URL:{url}",
+        f"DESCRIPTION:{_ics_text(description + (' ' + url if url else ''))}",
+        *([f"URL:{url}"] if url else []),
         "TRANSP:TRANSPARENT",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -99,8 +103,11 @@ def reminder_ics(summary: str, description: str, url: str, today: dt.date) -> st
 def reminder(questionnaire_id: str):
     """A calendar file to check again in four weeks. A GET: it carries no answers."""
     questionnaire = questionnaire_or_404(questionnaire_id)
-    url = request.host_url.rstrip("/") + link(
-        "pages.start_questionnaire", questionnaire_id=questionnaire.id
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    url = (
+        public + link("pages.start_questionnaire", questionnaire_id=questionnaire.id)
+        if public
+        else None
     )
     body = reminder_ics(
         i18n.gettext("Check in with yourself again: burnout self-check"),
