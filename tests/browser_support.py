@@ -73,5 +73,10 @@ def browser(playwright) -> Iterator:
 def live_server() -> Iterator[LiveServer]:
     from burnout_app.app import create_app
 
-    with LiveServer(create_app({"SECRET_KEY": "browser-tests"})) as server:
+    app = create_app({"SECRET_KEY": "browser-tests"})
+    server = LiveServer(app)
+    # As an operator sets BURNOUT_PUBLIC_URL: the reminder's link, FHIR and OpenAPI
+    # use it, never the Host header.
+    app.config["PUBLIC_URL"] = server.url
+    with server:
         yield server
