@@ -4,7 +4,9 @@ The host page is built from the README's own snippet. A person completes the che
 at a phone's size and at a desktop's; the test proves that every part of the
 results can be brought into view, that each new step's heading is in view with
 the focus on it, that the host page receives exactly the same messages and frame
-sizes whatever the answers, and that neither console shows anything.
+sizes whatever the answers, and that neither console shows anything. The browser's
+Back and Forward inside the portal move through the frame's steps without a
+resubmission page and without changing what the host page observes.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import json
 import re
 import threading
 import time
+from contextlib import suppress
 from functools import partial
 from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from burnout_app.domain.questionnaire import load_questionnaire
@@ -452,3 +456,138 @@ def test_a_missed_question_focuses_the_error_summary_in_view(setup, shared_proce
     # Chromium refuses autofocus in a cross-origin frame with a console error: none here.
     assert console == []
     page.close()
+
+
+def no_resubmission_page(frame, step: dict) -> None:
+    """The frame shows the step itself, not Chromium's resubmission or ERR_CACHE_MISS page."""
+    assert not frame.url.startswith("chrome-error://"), frame.url
+    expect(frame.locator("#answers-form")).to_have_count(1)
+    assert "ERR_CACHE_MISS" not in frame.content()
+    expect(frame.locator("#answers-form input[name=step]")).to_have_value(str(step["number"]))
+
+
+def ticked(frame, step: dict) -> dict[str, str]:
+    """The radios ticked on the step on screen."""
+    return {
+        name: frame.locator(f'input[name="{name}"]:checked').get_attribute("value")
+        for name in step["fields"]
+        if frame.locator(f'input[name="{name}"]:checked').count() == 1
+    }
+
+
+# Playwright's go_back and go_forward wait for the top page to navigate, and here only
+# the frame moves (the test then waits for the step itself): a short wait, its timeout
+# expected. Without script, the same Back would show Chromium's ERR_CACHE_MISS page.
+def browser_back(page) -> None:
+    with suppress(PlaywrightTimeout):
+        page.go_back(timeout=1500)
+
+
+def browser_forward(page) -> None:
+    with suppress(PlaywrightTimeout):
+        page.go_forward(timeout=1500)
+
+
+def walk_back_and_forward(context, setup, viewport, kind: str) -> dict:
+    """Step 1, step 2, the browser's Back and Forward inside the portal, then to the end."""
+    page = context.new_page()
+    page.set_viewport_size(viewport)
+    console, errors, posts = [], [], []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text} ({m.location})"))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(setup["allowed"])
+    frame_element = page.wait_for_selector("[data-burnout-self-check] iframe")
+    frame = frame_element.content_frame()
+    expect(frame.locator("main h1")).to_contain_text("Burnout check-in")
+    frame.get_by_role("button", name="Start now").click()
+
+    chosen = answers(kind)
+    first, second = CHECK_IN_STEPS[0], CHECK_IN_STEPS[1]
+    total = len(CHECK_IN_STEPS)
+
+    def answer(step: dict) -> None:
+        for field_id in step["fields"]:
+            frame.locator(f'input[name="{field_id}"][value="{chosen[field_id]}"]').check()
+
+    def on_step(step: dict) -> None:
+        frame.get_by_text(f"Step {step['number']} of {total}", exact=True).wait_for()
+        heading_in_view_with_focus(page, frame_element, frame, step["title"])
+
+    on_step(first)
+    answer(first)
+    frame.locator("button[value=continue]").click()
+    on_step(second)
+    answer(second)
+    frame.locator("button[value=continue]").click()
+    on_step(CHECK_IN_STEPS[2])
+    posted = len(posts)
+    assert posted >= 2, posts  # the two steps (fetched by the frame) are seen here
+
+    # The browser's Back on the host page: the frame's entries are in the tab's history.
+    browser_back(page)
+    no_resubmission_page(frame, second)
+    on_step(second)
+    assert ticked(frame, second) == {f: chosen[f] for f in second["fields"]}
+    browser_back(page)
+    no_resubmission_page(frame, first)
+    on_step(first)
+    assert ticked(frame, first) == {f: chosen[f] for f in first["fields"]}
+    # Step 2's answers travel on with step 1, so Continue would keep them.
+    for field_id in second["fields"]:
+        hidden = frame.locator(f'#answers-form input[type=hidden][name="{field_id}"]')
+        expect(hidden).to_have_value(chosen[field_id])
+    assert len(posts) == posted, "Back posted the answers again"
+
+    browser_forward(page)
+    no_resubmission_page(frame, second)
+    on_step(second)
+    assert ticked(frame, second) == {f: chosen[f] for f in second["fields"]}
+    frame.locator("button[value=continue]").click()
+    for step in CHECK_IN_STEPS[2:]:
+        on_step(step)
+        answer(step)
+        frame.locator("button[value=continue]").click()
+    heading_in_view_with_focus(page, frame_element, frame, "Your results")
+    page.wait_for_function("window.record.some(r => r.kind === 'completed-event')")
+    results_text = frame.locator("main").inner_text()
+    page.wait_for_timeout(300)  # let any late message or console entry arrive
+    observed = {
+        "record": page.evaluate("window.record"),
+        "results_text": results_text,
+        "console": console,
+        "errors": errors,
+    }
+    page.close()
+    return observed
+
+
+@pytest.mark.parametrize(
+    ("context_name", "viewport"),
+    [("shared_process_context", PHONE), ("blocked_context", DESKTOP)],
+)
+def test_back_and_forward_inside_the_portal(request, setup, context_name, viewport):
+    """The browser's Back and Forward move through the frame's steps with no resubmission
+    page, keep every answer, and the host still sees one fixed message per view."""
+    context = request.getfixturevalue(context_name)
+    high = walk_back_and_forward(context, setup, viewport, "high")
+    low = walk_back_and_forward(context, setup, viewport, "low")
+    assert high["results_text"] != low["results_text"]
+    assert high["record"] == low["record"]
+    messages = [r["data"] for r in high["record"] if r["kind"] == "message"]
+    # The start page, steps 1 to 3, Back to 2 and to 1, Forward to 2, steps 3 and 4, results.
+    pages = 1 + 3 + 3 + (len(CHECK_IN_STEPS) - 2) + 1
+    assert messages == [{"source": "burnout-self-check", "type": "page"}] * pages + [
+        {"source": "burnout-self-check", "type": "completed"}
+    ]
+    # Two page loads in the frame, the start page and step 1 (a link); every later view,
+    # Back and Forward included, was swapped in place.
+    assert [r for r in high["record"] if r["kind"] == "load"] == [
+        {"kind": "load", "size": [viewport["width"], viewport["height"]]}
+    ] * 2
+    sizes = {tuple(r["size"]) for r in high["record"] if "size" in r}
+    assert sizes == {(viewport["width"], viewport["height"])}
+    for run in (high, low):
+        assert run["console"] == [], run["console"]
+        assert run["errors"] == [], run["errors"]
+    assert context.cookies() == []

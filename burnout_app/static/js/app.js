@@ -8,13 +8,20 @@
 // restore a view from there, with no request at all, and carry every answer given
 // so far into it. Nothing goes to a cookie, to Web Storage or into the URL; the
 // browser drops the history when the tab is closed (README, "Back and forward").
+//
+// In a portal's frame it works the same way (the frame's entries join the tab's
+// history, so the phone's Back moves through the steps), and after every swapped
+// view it fires "burnout-self-check:view" on the document: embed-frame.js then does
+// what it does on a page load (the one fixed message to the host, the focus).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
 
   var META = { token: 1, step: 1, action: 1, country: 1, plan: 1 };
+  var VIEW_EVENT = "burnout-self-check:view";
   var viewId = 0;
   var bypass = false;
+  var embedded = false;
 
   function enhance(moveFocus) {
     // A "Print" button, shown only when script can run it.
@@ -58,11 +65,19 @@
     });
   }
 
+  // The body's own attributes differ between views in a portal's frame (data-completed).
+  function bodyAttributes(body) {
+    var out = {};
+    Array.prototype.forEach.call(body.attributes, function (a) { out[a.name] = a.value; });
+    return out;
+  }
+
   function snapshot() {
     syncAttributes();
     return {
       burnoutView: viewId,
       html: document.body.innerHTML,
+      body: bodyAttributes(document.body),
       title: document.title,
       lang: document.documentElement.lang,
       dir: document.documentElement.dir
@@ -120,10 +135,30 @@
     document.title = state.title;
     document.documentElement.lang = state.lang;
     document.documentElement.dir = state.dir;
-    document.body.innerHTML = state.html;
+    var body = document.body;
+    if (state.body) {
+      Array.prototype.slice.call(body.attributes).forEach(function (a) {
+        if (!Object.prototype.hasOwnProperty.call(state.body, a.name)) { body.removeAttribute(a.name); }
+      });
+      Object.keys(state.body).forEach(function (name) { body.setAttribute(name, state.body[name]); });
+    }
+    body.innerHTML = state.html;
     viewId = state.burnoutView;
   }
 
+  // A new view is on screen: in a portal's frame, embed-frame.js takes it from here.
+  function announceView(detail) {
+    var event;
+    try {
+      event = new CustomEvent(VIEW_EVENT, { detail: detail || {} });
+    } catch (e) {
+      event = document.createEvent("CustomEvent");
+      event.initCustomEvent(VIEW_EVENT, false, false, detail || {});
+    }
+    document.dispatchEvent(event);
+  }
+
+  // In a portal's frame the heading's focus is embed-frame.js's, as on a page load.
   function scrollForView(url, moveFocus) {
     var hash = new URL(url, location.href).hash;
     var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
@@ -133,7 +168,7 @@
       enhance(false);
     } else {
       window.scrollTo(0, 0);
-      enhance(moveFocus);
+      enhance(moveFocus && !embedded);
     }
   }
 
@@ -142,6 +177,7 @@
     return {
       burnoutView: Date.now() + Math.random(),
       html: doc.body.innerHTML,
+      body: bodyAttributes(doc.body),
       title: doc.title,
       lang: doc.documentElement.lang,
       dir: doc.documentElement.dir
@@ -181,6 +217,7 @@
       show(state);
       history.pushState(state, "", url);
       scrollForView(url, true);
+      announceView();
     }).catch(function (error) {
       if (window.console) { window.console.warn("Posting the page itself:", error && error.message); }
       // Off line or an odd answer: let the browser post the form itself.
@@ -196,6 +233,8 @@
     var carried = collectAnswers();
     show(state);
     applyAnswers(carried);
+    // A page load in the frame starts at the top; the host brings the frame's top into view.
+    if (embedded) { window.scrollTo(0, 0); }
     var form = answersForm();
     var onResults = form && !form.elements.step && isStepAddress(formAddress(form));
     if (onResults) {
@@ -208,24 +247,30 @@
           fresh.burnoutView = viewId;
           show(fresh);
           history.replaceState(fresh, "", location.href);
-          enhance(true);
+          enhance(!embedded);
+          // The same view, scored again: no new page for the host.
+          announceView({ replaced: true });
         });
       }
     }
-    enhance(true);
+    enhance(!embedded);
+    announceView();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var embedded = document.body.classList.contains("embedded");
-    // In a portal's frame the host page follows each page load; keep real navigations.
-    if (embedded || !window.fetch || !window.history || !window.URLSearchParams) {
+    embedded = document.body.classList.contains("embedded");
+    if (!window.fetch || !window.history || !window.URLSearchParams) {
       enhance(false);
       return;
     }
+    // In a portal's frame every view starts at its top, as a page load does, and the
+    // host brings the frame's top into view: the browser must not scroll it back.
+    if (embedded && "scrollRestoration" in history) { history.scrollRestoration = "manual"; }
     var state = history.state;
     if (state && state.burnoutView) {
       // A reload of a view kept in this tab's history: show it as it was left.
       show(state);
+      announceView();
     } else {
       viewId = Date.now() + Math.random();
       if (answersForm()) { saveView(); }
