@@ -29,7 +29,7 @@ def rendered_pages(client, lang: str = "en"):
     for code in [*REFERRALS.country_codes, "other"]:
         yield f"crisis-{code}", client.get(f"/{lang}/crisis?country={code}")
     yield "404", client.get(f"/{lang}/nowhere")
-    yield "405", client.get(f"/{lang}/check/burnout-self-check/results")
+    yield "405", client.get(f"/{lang}/check/burnout-self-check/summary")
     flow = Flow(client, lang=lang)
     page = flow.start()
     yield "step-1", page

@@ -591,3 +591,43 @@ def test_back_and_forward_inside_the_portal(request, setup, context_name, viewpo
         assert run["console"] == [], run["console"]
         assert run["errors"] == [], run["errors"]
     assert context.cookies() == []
+
+
+def test_back_to_the_results_from_the_crisis_lines_inside_the_portal(setup, blocked_context):
+    """The results, a link to the crisis lines, Back: the frame loads the results' address
+    again and shows the results as they were left, with the host told as on any load."""
+    page = blocked_context.new_page()
+    page.set_viewport_size(PHONE)
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(setup["allowed"])
+    frame_element = page.wait_for_selector("[data-burnout-self-check] iframe")
+    frame = frame_element.content_frame()
+    frame.get_by_role("button", name="Start now").click()
+    chosen = answers("high")
+    for step in CHECK_IN_STEPS:
+        frame.get_by_text(f"Step {step['number']} of {len(CHECK_IN_STEPS)}", exact=True).wait_for()
+        for field_id in step["fields"]:
+            frame.locator(f'input[name="{field_id}"][value="{chosen[field_id]}"]').check()
+        frame.locator("button[value=continue]").click()
+    heading_in_view_with_focus(page, frame_element, frame, "Your results")
+    results_text = frame.locator("main").inner_text()
+    frame.locator(".site-header .crisis-link").click()
+    expect(frame.locator("main h1")).to_have_text("Get help now")
+
+    browser_back(page)
+    heading_in_view_with_focus(page, frame_element, frame, "Your results")
+    assert not frame.url.startswith("chrome-error://"), frame.url
+    assert frame.locator("main").inner_text() == results_text
+    # The load's messages may come after the heading is in view: wait for them, then more.
+    expected = 2 + len(CHECK_IN_STEPS) + 4
+    page.wait_for_function(f"window.record.filter(r => r.kind === 'message').length >= {expected}")
+    page.wait_for_timeout(300)
+    messages = [r["data"]["type"] for r in page.evaluate("window.record") if r["kind"] == "message"]
+    # The start page, each step, the results, the crisis lines, the results again.
+    assert messages == ["page"] * (2 + len(CHECK_IN_STEPS)) + ["completed", "page", "page"] + [
+        "completed"
+    ]
+    assert console == [], console
+    page.close()

@@ -29,6 +29,18 @@ def test_a_left_out_question_is_accepted_and_counted(flow):
     assert html.count('<svg class="chart"') == 3 and "Not scored" not in html
 
 
+def test_the_results_address_loaded_again_starts_the_check(client):
+    """Back to the results from a linked page loads their address: nothing is kept, so
+    no result can come back from the server, only the first step, never cached."""
+    response = client.get(RESULTS)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<input type="hidden" name="step" value="1">' in html
+    assert "Your results" not in html
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
 def test_too_few_answers_name_each_missing_question_by_number(flow):
     first = flow.start()
     response = flow.submit(

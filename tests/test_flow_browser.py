@@ -284,3 +284,62 @@ def test_start_button_above_the_fold_on_a_laptop(browser, live_server):
         box = page.locator(".button-start").bounding_box()
         assert box["y"] + box["height"] <= 800, (lang, box)
     context.close()
+
+
+@pytest.mark.parametrize("fetch_fails", [False, True], ids=["rescored", "posted"])
+def test_forward_to_results_after_changing_an_answer_never_shows_them_stale(
+    browser, live_server, fetch_fails
+):
+    """Results with "no" to the safety question, Back, "yes", Forward: the results must
+    now put crisis help first. The saved (stale) results are never shown: they are
+    scored again, or, if that request fails, the browser posts the answers itself."""
+    context = browser.new_context(viewport=PHONE, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{live_server.url}/en/check/{CHECK}/")
+    page.locator(".button-start").click()
+    for step in FULL.dimensions:
+        _answer(page, {item.id: 3 for item in step.items})
+        page.locator("button[value=continue]").click()
+    _answer(page, {FULL.safety.id: 0})
+    _continue(page, None)
+    expect(page.locator(".crisis-first")).to_have_count(0)
+
+    page.go_back()
+    expect(page.locator("input[name=step]")).to_have_value("4")
+    _answer(page, {FULL.safety.id: 1})
+    if fetch_fails:
+        page.route(
+            "**/results",
+            lambda route: (
+                route.abort() if route.request.resource_type == "fetch" else route.continue_()
+            ),
+        )
+    # Watch every frame for the stale results, from before Forward until the end.
+    page.evaluate(
+        """() => {
+          window.staleSeen = false;
+          const look = () => {
+            const main = document.querySelector('main');
+            const results = document.querySelector('.answered');
+            if (results && main && !main.hidden && !document.querySelector('.crisis-first')) {
+              window.staleSeen = true;
+            }
+          };
+          const all = {subtree: true, childList: true, attributes: true};
+          new MutationObserver(look).observe(document, all);
+        }"""
+    )
+    page.go_forward()
+    expect(page.locator(".crisis-first")).to_be_visible()
+    expect(page.locator("main")).to_be_visible()
+    if not fetch_fails:
+        # Scored again in place: the observer watched the whole change.
+        assert page.evaluate("window.staleSeen") is False
+        _not_a_resubmission_page(page)
+    held = _checked(page)
+    assert held[FULL.safety.id] == "1"
+    assert errors == []
+    assert context.cookies() == []
+    context.close()

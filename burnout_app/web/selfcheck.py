@@ -211,3 +211,12 @@ def questions_post(questionnaire_id: str):
 @bp.post("/check/<questionnaire_id>/results")
 def results(questionnaire_id: str):
     return _advance(questionnaire_or_404(questionnaire_id), final=True)
+
+
+@bp.get("/check/<questionnaire_id>/results")
+def results_again(questionnaire_id: str):
+    """The results' address loaded again, as Back from a linked page does: nothing is
+    stored, so it starts the check; with script, app.js then shows the results as the
+    person left them, from the tab's own history (README, "Back and forward")."""
+    questionnaire = questionnaire_or_404(questionnaire_id)
+    return _render_step(questionnaire, steps_for(questionnaire)[0], {})

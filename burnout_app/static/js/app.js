@@ -147,13 +147,13 @@
   }
 
   // A new view is on screen: in a portal's frame, embed-frame.js takes it from here.
-  function announceView(detail) {
+  function announceView() {
     var event;
     try {
-      event = new CustomEvent(VIEW_EVENT, { detail: detail || {} });
+      event = new CustomEvent(VIEW_EVENT, { detail: {} });
     } catch (e) {
       event = document.createEvent("CustomEvent");
-      event.initCustomEvent(VIEW_EVENT, false, false, detail || {});
+      event.initCustomEvent(VIEW_EVENT, false, false, {});
     }
     document.dispatchEvent(event);
   }
@@ -232,29 +232,45 @@
     if (!state || !state.burnoutView || state.burnoutView === viewId) { return; }
     var carried = collectAnswers();
     show(state);
+    var form = answersForm();
+    var onResults = form && !form.elements.step && isStepAddress(formAddress(form));
+    // The answers these results were scored from, before the newer ones are carried in.
+    var scored = onResults ? collectAnswers().answers : null;
     applyAnswers(carried);
     // A page load in the frame starts at the top; the host brings the frame's top into view.
     if (embedded) { window.scrollTo(0, 0); }
-    var form = answersForm();
-    var onResults = form && !form.elements.step && isStepAddress(formAddress(form));
-    if (onResults) {
-      // The results must match the answers: if one changed since, score them again.
-      var shown = collectAnswers().answers;
-      if (!sameAnswers(shown, carried.answers)) {
-        var data = new FormData(form);
-        post(formAddress(form), new URLSearchParams(data).toString()).then(function (html) {
-          var fresh = fromResponse(html);
-          fresh.burnoutView = viewId;
-          show(fresh);
-          history.replaceState(fresh, "", location.href);
-          enhance(!embedded);
-          // The same view, scored again: no new page for the host.
-          announceView({ replaced: true });
-        });
-      }
+    if (onResults && !sameAnswers(scored, carried.answers)) {
+      rescore(form);
+      return;
     }
     enhance(!embedded);
     announceView();
+  }
+
+  // Forward to results whose answers changed since (Back, a new tick, Forward): the
+  // saved results are out of date, and a "yes" to the safety question may now need
+  // crisis help first. They are never shown: the view stays empty and busy until the
+  // same POST scores the answers again, or, if that fails, the browser posts the form
+  // itself and loads the results as a page.
+  function rescore(form) {
+    var main = document.querySelector("main");
+    if (main) {
+      main.hidden = true;
+      main.setAttribute("aria-busy", "true");
+    }
+    var body = new URLSearchParams(new FormData(form)).toString();
+    post(formAddress(form), body).then(function (html) {
+      var fresh = fromResponse(html);
+      fresh.burnoutView = viewId;
+      show(fresh);
+      history.replaceState(fresh, "", location.href);
+      enhance(!embedded);
+      announceView();
+    }).catch(function (error) {
+      if (window.console) { window.console.warn("Posting the page itself:", error && error.message); }
+      bypass = true;
+      form.submit();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -67,7 +67,7 @@
     openOtherSitesOutside();
     focusHeading();
     // Before the hello, the hello's answer covers the view on screen.
-    if (hostOrigin && !(event.detail && event.detail.replaced)) { tellHost(); }
+    if (hostOrigin) { tellHost(); }
   });
 
   openOtherSitesOutside();
