@@ -144,6 +144,18 @@ def test_errors_are_problem_json_naming_the_field(api, body, status, field):
     assert problem["detail"].startswith(f"{field}: ")
 
 
+def test_every_refused_field_is_named_unknown_ones_first(api):
+    body = {"answers": {"ex_wake_tired": "3"}, "country": "Narnia", "extra": 1}
+    response = api.post(ASSESS, json=body)
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json["errors"]] == [
+        "extra",
+        "answers.ex_wake_tired",
+        "country",
+    ]
+    assert response.json["detail"] == "extra: unknown field"
+
+
 def test_other_errors(api):
     assert api.post(ASSESS, data="answers=1").status_code == 415
     broken = api.post(ASSESS, data="{", content_type="application/json")

@@ -91,3 +91,21 @@ def test_validate_checks_the_referral_data(tmp_path):
     assert f"{path}: countries.US.professionals[0].kind: must be one of" in result.output
     assert f"{path}: countries.US.lines[0].free: must be a boolean" in result.output
     assert "Traceback" not in result.output
+
+
+def test_score_prints_the_same_scores_as_the_api(tmp_path):
+    from burnout_app.app import create_app
+
+    check_in = REPO / "questionnaires" / "burnout-check-in.yaml"
+    given = {"ex_nothing_left": 6, "ex_energy_for_day": 5, "cy_motions": 1}
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps(given), "utf-8")
+    printed = json.loads(run("score", check_in, "--answers", answers).output)
+    api = create_app({"SECRET_KEY": "cli"}).test_client()
+    served = api.post(
+        "/api/v1/questionnaires/burnout-check-in/assessments", json={"answers": given}
+    ).json
+    assert printed["dimensions"][0]["scored"] is True
+    # One model writes both: the CLI prints the API's scores, without the referrals.
+    assert printed == {key: served[key] for key in printed}
+    assert set(served) - set(printed) == {"language", "not_a_diagnosis", "referrals"}

@@ -179,36 +179,8 @@ def assess(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Assessme
     )
 
 
-def score_to_dict(d: DimensionScore) -> dict[str, Any]:
-    """One dimension or composite score, JSON-ready (English msgids)."""
-    return {
-        "id": d.dimension.id,
-        "name": d.dimension.name,
-        "scored": d.scored,
-        "score": None if d.score is None else round(d.score, 4),
-        "score_100": None if d.score_100 is None else round(d.score_100, 2),
-        "aggregate": d.dimension.aggregate,
-        "scale": {"min": d.minimum, "max": d.maximum},
-        "band": None
-        if d.level is None
-        else {"id": d.level.id, "label": d.level.label, "concern": d.level.concern},
-        "band_source": d.dimension.bands.source,
-        "items_answered": d.items_answered,
-        "items_total": d.items_total,
-        "min_answered": d.dimension.min_count,
-    }
-
-
 def assessment_to_dict(assessment: Assessment) -> dict[str, Any]:
-    """A JSON-ready view of an Assessment (English msgids, not translated)."""
-    q = assessment.questionnaire
-    return {
-        "questionnaire": {"id": q.id, "version": q.version},
-        "dimensions": [score_to_dict(d) for d in assessment.dimensions],
-        "composites": [score_to_dict(c) for c in assessment.composites],
-        "profile": None
-        if assessment.profile is None
-        else {"id": assessment.profile.id, "name": assessment.profile.name},
-        "concern": assessment.concern,
-        "safety_flag": assessment.safety_flag,
-    }
+    """A JSON-ready view of an Assessment (English msgids, not translated): the API's scores."""
+    from .bodies import AssessmentResult
+
+    return AssessmentResult.of(assessment).model_dump(mode="json")

@@ -7,53 +7,67 @@ document at ``/api/v1/openapi.json`` describes every endpoint (see openapi.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, Response, g, json, request
+from flask import Blueprint, Response, g, request
+from pydantic import BaseModel, ValidationError
 
 from .. import i18n
+from ..domain import bodies
+from ..domain.bodies import (
+    REQUEST_ERRORS,
+    AssessmentRequest,
+    Country,
+    CountryList,
+    FieldError,
+    QuestionnaireList,
+)
+from ..domain.bodies import QuestionnaireSummary as Summary
 from ..domain.questionnaire import Questionnaire
-from ..domain.referrals import ReferralSet, select_referrals
-from ..domain.scoring import AnswerError, Assessment, DimensionScore, assess
+from ..domain.referrals import select_referrals
+from ..domain.scoring import AnswerError, assess
 from . import content, route_kind_label
 from .country import country_choices, default_country
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 PROBLEM = "application/problem+json"
-MAX_ANSWERS = 500
+# Details that depend on what was wrong rather than on which field.
+ERROR_DETAILS = {"extra_forbidden": "unknown field", "too_long": "too many answers"}
 
 
 class Problem(Exception):
     """An error answered as problem+json."""
 
-    def __init__(self, status: int, title: str, detail: str, errors: list | None = None):
+    def __init__(self, status: int, title: str, detail: str, errors: Sequence[FieldError] = ()):
         super().__init__(detail)
-        self.status, self.title, self.detail, self.errors = status, title, detail, errors or []
+        self.body = bodies.Problem(
+            type="about:blank", title=title, status=status, detail=detail, errors=list(errors)
+        )
 
 
-def problem_response(status: int, title: str, detail: str, errors: list | None = None) -> Response:
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
-    g.no_store = True
-    return response
+def _dump(body: BaseModel) -> Response:
+    return Response(body.model_dump_json(), mimetype="application/json")
 
 
-def field_error(status: int, field: str, detail: str) -> Problem:
+def problem_response(status: int, title: str, detail: str) -> Response:
+    return _problem(Problem(status, title, detail))
+
+
+def field_error(status: int, field: str, detail: str, errors: Sequence[FieldError] = ()) -> Problem:
+    """A problem naming the field at fault first, then any others."""
     title = "Invalid request" if status == 400 else "Unprocessable request"
-    return Problem(status, title, f"{field}: {detail}", [{"field": field, "detail": detail}])
+    first = FieldError(field=field, detail=detail)
+    return Problem(status, title, f"{field}: {detail}", [first, *errors])
 
 
 @bp.errorhandler(Problem)
-def _problem(exc: Problem):
-    return problem_response(exc.status, exc.title, exc.detail, exc.errors)
+def _problem(exc: Problem) -> Response:
+    g.no_store = True
+    # `errors` is left out when there is none, as RFC 9457 clients expect.
+    body = exc.body.model_dump_json(exclude={"errors"} if not exc.body.errors else None)
+    return Response(body, exc.body.status, mimetype=PROBLEM)
 
 
 @bp.before_request
@@ -122,240 +136,79 @@ def _questionnaire(questionnaire_id: str) -> Questionnaire:
 tr = i18n.translate_content
 
 
-def questionnaire_summary(q: Questionnaire) -> dict[str, Any]:
-    return {
-        "id": q.id,
-        "version": q.version,
-        "title": tr(q.title),
-        "minutes": q.minutes,
-        "questions": q.question_count,
-    }
-
-
-def questionnaire_detail(q: Questionnaire) -> dict[str, Any]:
-    return {
-        **questionnaire_summary(q),
-        "language": i18n.html_lang(i18n.current_locale()),
-        "introduction": tr(q.introduction),
-        "prompt": tr(q.prompt),
-        "scale": [{"value": o.value, "label": tr(o.label)} for o in q.scale.options],
-        "response_sets": {
-            name: [{"value": o.value, "label": tr(o.label)} for o in scale.options]
-            for name, scale in q.response_sets.items()
-        },
-        "dimensions": [
-            {
-                "id": d.id,
-                "name": tr(d.name),
-                "description": tr(d.description),
-                "aggregate": d.aggregate,
-                "min_answered": d.min_count,
-                "range": {"min": d.minimum, "max": d.maximum},
-                "items": [
-                    {
-                        "id": i.id,
-                        "text": tr(i.text),
-                        "reverse": i.reverse,
-                        "response_set": i.response_set,
-                    }
-                    for i in d.items
-                ],
-            }
-            for d in q.dimensions
-        ],
-        "composites": [
-            {
-                "id": c.id,
-                "name": tr(c.name),
-                "description": tr(c.description),
-                "aggregate": c.aggregate,
-                "min_answered": c.min_count,
-                "range": {"min": c.minimum, "max": c.maximum},
-                "dimensions": list(c.dimension_ids),
-                "items": [i.id for i in c.items],
-            }
-            for c in q.composites
-        ],
-        "safety": None
-        if q.safety is None
-        else {
-            "id": q.safety.id,
-            "text": tr(q.safety.text),
-            "hint": tr(q.safety.hint) if q.safety.hint else None,
-            "options": [
-                {"value": o.value, "label": tr(o.label), "flag": o.flag} for o in q.safety.options
-            ],
-        },
-    }
-
-
-def score_body(d: DimensionScore) -> dict[str, Any]:
-    """One dimension's or composite's score; ``scale`` is the score's own range."""
-    return {
-        "id": d.dimension.id,
-        "name": tr(d.dimension.name),
-        "scored": d.scored,
-        "score": None if d.score is None else round(d.score, 4),
-        "score_100": None if d.score_100 is None else round(d.score_100, 2),
-        "aggregate": d.dimension.aggregate,
-        "scale": {"min": d.minimum, "max": d.maximum},
-        "items_answered": d.items_answered,
-        "items_total": d.items_total,
-        "min_answered": d.dimension.min_count,
-        "band": None
-        if d.level is None
-        else {
-            "id": d.level.id,
-            "label": tr(d.level.label),
-            "concern": d.level.concern,
-            "meaning": tr(d.level.meaning),
-        },
-        "band_source": tr(d.dimension.bands.source),
-    }
-
-
-def assessment_body(a: Assessment, referrals: ReferralSet) -> dict[str, Any]:
-    q = a.questionnaire
-    crisis = referrals.crisis
-    return {
-        "questionnaire": {"id": q.id, "version": q.version},
-        "language": i18n.html_lang(i18n.current_locale()),
-        "not_a_diagnosis": tr("This is not a diagnosis."),
-        "dimensions": [score_body(d) for d in a.dimensions],
-        "composites": [score_body(c) for c in a.composites],
-        "profile": None
-        if a.profile is None
-        else {
-            "id": a.profile.id,
-            "name": tr(a.profile.name),
-            "description": tr(a.profile.description),
-        },
-        "concern": a.concern,
-        "safety_flag": a.safety_flag,
-        "referrals": {
-            "crisis_first": referrals.crisis_first,
-            "next_step": {
-                "key": referrals.next_step.key,
-                "title": tr(referrals.next_step.title),
-                "text": tr(referrals.next_step.text),
-            },
-            "crisis": {
-                "country": crisis.country,
-                "known": crisis.known,
-                "emergency": crisis.emergency,
-                "emergency_advice": tr(crisis.emergency_advice),
-                "lines": [
-                    {
-                        "name": line.name,
-                        "phone": line.phone,
-                        "tel": line.tel,
-                        "sms": line.sms,
-                        "hours": tr(line.hours),
-                        "free": line.free,
-                        "description": tr(line.description),
-                        "url": line.url,
-                        "verified": line.verified.isoformat(),
-                    }
-                    for line in crisis.lines
-                ],
-                "professionals": [
-                    {
-                        "kind": route.kind,
-                        "label": route_kind_label(route.kind),
-                        "name": route.name,
-                        "url": route.url,
-                        "verified": route.verified.isoformat(),
-                    }
-                    for route in crisis.professionals
-                ],
-                "directory": {
-                    "name": crisis.directory.name,
-                    "url": crisis.directory.url,
-                    "description": tr(crisis.directory.description),
-                },
-            },
-            "self_care": [
-                {"dimension": s.dimension_id, "ideas": [tr(i) for i in s.ideas]}
-                for s in referrals.self_care
-            ],
-            "professionals": [
-                {
-                    "id": p.id,
-                    "name": tr(p.name) if p.translate else p.name,
-                    "text": tr(p.text) if p.translate else p.text,
-                    "phone": p.phone,
-                    "hours": p.hours,
-                    "url": p.url,
-                }
-                for p in referrals.professionals
-            ],
-        },
-    }
+def _language_tag() -> str:
+    return i18n.html_lang(i18n.current_locale())
 
 
 @bp.get("/questionnaires")
 def list_questionnaires():
-    store = content()
-    return {"questionnaires": [questionnaire_summary(q) for q in store.questionnaires.values()]}
+    questionnaires = content().questionnaires.values()
+    return _dump(QuestionnaireList(questionnaires=[Summary.of(q, tr) for q in questionnaires]))
 
 
 @bp.get("/questionnaires/<questionnaire_id>")
 def get_questionnaire(questionnaire_id: str):
-    return questionnaire_detail(_questionnaire(questionnaire_id))
+    return _dump(bodies.Questionnaire.of(_questionnaire(questionnaire_id), tr, _language_tag()))
 
 
-def _body() -> dict[str, Any]:
+def _body() -> AssessmentRequest:
     if not request.is_json:
         raise Problem(415, "Unsupported media type", "send the answers as application/json")
     data = _json()
     if data is None:
         raise Problem(400, "Invalid request", "the body is not valid JSON")
-    if not isinstance(data, dict):
-        raise field_error(400, "(body)", "must be a JSON object")
-    unknown = sorted(set(data) - {"answers", "country", "portal"})
-    if unknown:
-        raise field_error(400, unknown[0], "unknown field")
-    return data
+    try:
+        return AssessmentRequest.model_validate(data)
+    except ValidationError as exc:
+        raise _refused(exc) from None
+
+
+def _refused(exc: ValidationError) -> Problem:
+    """The model's errors as a problem naming each field; unknown fields first."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    named = []
+    for error in errors:
+        path = ".".join(str(part) for part in error["loc"]) or "(body)"
+        status, detail = REQUEST_ERRORS.get(path, (400, error["msg"]))
+        detail = ERROR_DETAILS.get(error["type"], detail)
+        named.append((status, path, detail))
+    (status, field, detail), *others = named
+    return field_error(status, field, detail, [FieldError(field=f, detail=d) for _, f, d in others])
 
 
 @bp.post("/questionnaires/<questionnaire_id>/assessments")
 def create_assessment(questionnaire_id: str):
     """Score answers and return the Assessment with the referrals to show. Nothing is stored."""
     questionnaire = _questionnaire(questionnaire_id)
-    data = _body()
-    answers = data.get("answers")
-    if not isinstance(answers, dict):
-        raise field_error(400, "answers", "must be an object of item ids to values")
-    if len(answers) > MAX_ANSWERS:
-        raise field_error(400, "answers", "too many answers")
-    for key, value in answers.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise field_error(400, f"answers.{key}", "must be a number")
+    body = _body()
     portal = None
-    if data.get("portal") is not None:
-        if not isinstance(data["portal"], str) or content().portals.get(data["portal"]) is None:
-            raise field_error(422, "portal", "no such portal")
-        portal = content().portals.get(data["portal"])
-    country = data.get("country")
-    if country is not None and (
-        not isinstance(country, str) or len(country) != 2 or not country.isalpha()
-    ):
-        raise field_error(400, "country", "must be a two-letter country code like GB")
-    country = default_country(portal) if country is None else country.upper()
+    if body.portal is not None:
+        portal = content().portals.get(body.portal)
+        if portal is None:
+            status, detail = REQUEST_ERRORS["portal"]
+            raise field_error(status, "portal", detail)
+    country = default_country(portal) if body.country is None else body.country.upper()
     try:
-        assessment = assess(questionnaire, answers)
+        assessment = assess(questionnaire, body.answers)
     except AnswerError as exc:
         raise field_error(422, f"answers.{exc.item_id}", exc.reason) from None
     resources = portal.resources if portal else ()
     referrals = select_referrals(content().referrals, assessment, country, resources)
     g.no_store = True
-    return assessment_body(assessment, referrals)
+    return _dump(
+        bodies.Assessment(
+            **bodies.AssessmentResult.fields_of(assessment, tr),
+            language=_language_tag(),
+            not_a_diagnosis=tr("This is not a diagnosis."),
+            referrals=bodies.Referrals.of(referrals, tr, route_kind_label),
+        )
+    )
 
 
 @bp.get("/countries")
 def countries():
     """Countries with crisis lines, named in the requested language."""
-    return {"countries": [{"code": c, "name": n} for c, n in country_choices()]}
+    return _dump(CountryList(countries=[Country(code=c, name=n) for c, n in country_choices()]))
 
 
 @bp.get("/openapi.json")
