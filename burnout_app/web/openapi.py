@@ -5,6 +5,13 @@ What this module adds is what only the loaded content knows: one concrete path
 per questionnaire with its own answers, and the enums of questionnaire ids,
 languages and portal ids, so the document describes this deployment exactly.
 tests/test_api.py runs schemathesis against it.
+
+Why not spectree or flask-openapi3: both read the body with their own
+``request.get_json``, so a deeply nested body ends in a RecursionError (a 500)
+instead of passing through api._json(), the single hardened reader; and both
+build the document once from the templated route, where this one must have a
+path per loaded questionnaire and enums that follow each app's content.
+Pydantic alone declares the bodies; these few lines place them in paths.
 """
 
 from __future__ import annotations
