@@ -11,10 +11,13 @@ import time
 import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from bench.abuse import run_abuse
+
+from .conftest import hidden_fields
 
 EXE = Path(sys.executable).parent / "burnout-app"
 
@@ -66,12 +69,19 @@ def served(tmp_path: Path, *args: str, exe: Path = EXE, env: dict | None = None)
 def test_serve_runs_gunicorn_with_gevent_workers(tmp_path):
     with served(tmp_path, "--workers", "2") as (port, proc, log):
         assert f"http://localhost:{port}/" in log.read_text().splitlines()[0]
-        # Several requests may land on different workers: their tokens must agree,
-        # which they only do when all workers share one secret key.
         for _ in range(4):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as r:
                 assert r.headers.get("Set-Cookie") is None
                 assert "Burnout self-check" in r.read().decode()
+        # A page's token is posted back on new connections, which either worker may take:
+        # each must accept it, which it only does when all workers share one secret key.
+        url = f"http://127.0.0.1:{port}/en/check/burnout-self-check/questions"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            body = urlencode({**hidden_fields(r.read().decode()), "action": "continue"}).encode()
+        for _ in range(8):
+            post = urllib.request.Request(url, body, headers={"Sec-Fetch-Site": "same-origin"})
+            with urllib.request.urlopen(post, timeout=5) as r:  # a refused token is a 400
+                assert "There is a problem" in r.read().decode()  # the unanswered questions
         deadline = time.monotonic() + 20
         children: list[str] = []
         while len(children) < 2 and time.monotonic() < deadline:
