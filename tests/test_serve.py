@@ -164,3 +164,41 @@ def test_log_lines_lose_every_ip_address(line, expected):
     from burnout_app.serving import scrub_addresses
 
     assert expected in scrub_addresses(line)
+
+
+def test_the_apps_unhandled_errors_reach_the_scrubbed_error_log_with_their_traceback(tmp_path):
+    """gunicorn's error log, as `serve` sets it up, also writes the app's own records."""
+    import logging
+
+    from gunicorn.config import Config
+
+    from burnout_app.app import create_app
+    from burnout_app.serving import PrivateLogger
+
+    app_log = logging.getLogger("burnout_app")
+    saved = (app_log.handlers[:], app_log.level, app_log.propagate)
+    path = tmp_path / "error.log"
+    cfg = Config()
+    cfg.set("errorlog", str(path))
+    cfg.set("loglevel", "warning")
+    logger = PrivateLogger(cfg)
+    try:
+        app = create_app({"SECRET_KEY": "errors"})
+
+        def broken():
+            raise RuntimeError("no route to 10.1.2.3")
+
+        app.add_url_rule("/en/broken", view_func=broken)
+        response = app.test_client().get("/en/broken")
+        assert response.status_code == 500
+        assert "Sorry, something went wrong on our side" in response.get_data(as_text=True)
+    finally:
+        for handler in logger.error_log.handlers:
+            handler.close()
+        logger.error_log.handlers.clear()
+        app_log.handlers, app_log.level, app_log.propagate = saved
+    text = path.read_text()
+    assert "[ERROR] Unhandled RuntimeError on GET /en/broken" in text
+    assert "Traceback (most recent call last)" in text and "in broken" in text
+    assert "RuntimeError: no route to [address removed]" in text
+    assert "10.1.2.3" not in text
