@@ -9,30 +9,30 @@ from typing import Any
 
 from flask import Flask
 
-from .config import load_config
+from . import config
 from .content_store import load_content
 
 log = logging.getLogger(__name__)
 
 
-def default_instance_path() -> str:
-    """The instance folder `create_app` uses (portal files live in its ``portals/``)."""
-    return Flask(__name__, instance_relative_config=True).instance_path
+def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The bare app with its settings (defaults, ``BURNOUT_*``, ``test_config``), nothing loaded."""
+    app = Flask(__name__, instance_relative_config=True)
+    config.init_app(app, test_config)
+    return app
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, content (validated, or start-up stops), i18n, blueprints."""
-    app = Flask(__name__, instance_relative_config=True)
-    config = load_config(overrides=test_config)
-    if not config["SECRET_KEY"]:
+    app = configured_app(test_config)
+    if not app.config["SECRET_KEY"]:
         # One process only: tokens would not survive a restart or cross workers.
         # `burnout-app serve` sets one key for all its workers.
         log.warning("BURNOUT_SECRET_KEY is not set; using a random key for this process")
-        config["SECRET_KEY"] = secrets.token_hex(32)
-    app.config.update(config)
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
     from . import i18n
 
-    app.extensions["burnout_content"] = load_content(config, app.instance_path, i18n.LOCALES)
+    app.extensions["burnout_content"] = load_content(app.config, app.instance_path, i18n.LOCALES)
     from .web import (
         EMBED_PREFIX,
         api,

@@ -1,8 +1,9 @@
-"""Geometry of the score chart, drawn as server-side SVG by ``_chart.svg.html``.
+"""Geometry of the score chart, drawn as server-side SVG by ``partials/chart.html``.
 
 Plain Python, shared by the results page and the PDF so they always agree. The
 chart is a bar across the scale, split into the bands, with a marker at the
-score. Bands are labelled in text and use different fills and patterns, so
+score. Every band has the same fill; the person's band is marked by a heavy
+outline and the marker, and the band names are in the text legend below it, so
 nothing depends on colour alone.
 """
 

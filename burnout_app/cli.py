@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app, g
+from flask.cli import AppGroup, ScriptInfo
 
 from .domain.content import ContentError, package_content_dir
 from .domain.questionnaire import load_questionnaire
@@ -16,23 +18,28 @@ from .domain.referrals import stale_entries
 from .domain.scoring import AnswerError, assess, assessment_to_dict
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="burnout-app")
-def main() -> None:
-    """Burnout Self-Check: serve the app and manage its content."""
-
-
 def _offline_app():
-    """The app for commands that sign no forms (a throwaway key); bad content is an error."""
+    """The app for commands that sign no forms (a throwaway key); bad content or settings
+    are an error."""
     from .app import create_app
 
     try:
         return create_app({"SECRET_KEY": os.urandom(16).hex()})
-    except ContentError as exc:
+    except (ContentError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
-@main.command()
+@click.group(cls=AppGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="burnout-app")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Burnout Self-Check: serve the app and manage its content."""
+    # Flask runs each command in an app context from this factory (AppGroup), building
+    # the app only then: commands marked with_appcontext=False work without it.
+    ctx.obj = ScriptInfo(create_app=_offline_app)
+
+
+@main.command(with_appcontext=False)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--referrals",
@@ -67,16 +74,13 @@ def validate(
     --strict), so that time passing alone never fails a build.
     """
     from . import i18n
-    from .app import default_instance_path
-    from .config import load_config
+    from .app import configured_app
     from .content_store import load_content
 
-    config = load_config()
-    if referrals_dir:
-        config["REFERRALS_DIR"] = str(referrals_dir)
     try:
+        app = configured_app({"REFERRALS_DIR": str(referrals_dir)} if referrals_dir else None)
         store = load_content(
-            config, default_instance_path(), i18n.LOCALES, list(files) if files else None
+            app.config, app.instance_path, i18n.LOCALES, list(files) if files else None
         )
     except ContentError as exc:
         for problem in exc.problems:
@@ -87,7 +91,7 @@ def validate(
         click.echo(str(exc), err=True)
         sys.exit(1)
     referrals = store.referrals
-    folder = Path(config["REFERRALS_DIR"] or package_content_dir("referrals"))
+    folder = Path(app.config["REFERRALS_DIR"] or package_content_dir("referrals"))
     stale = stale_entries(referrals, (today or dt.datetime.now()).date(), max_age_days)
     for entry in stale:
         click.echo(
@@ -129,7 +133,7 @@ def validate(
     click.echo(f"ok  catalogs: {', '.join(i18n.LOCALES)} hold no denied word")
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.argument("questionnaire", type=click.Path(path_type=Path))
 @click.option(
     "--answers",
@@ -157,7 +161,7 @@ def score(questionnaire: Path, answers_file: Path) -> None:
     click.echo(json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False))
 
 
-@main.command()
+@main.command(with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option(
@@ -215,14 +219,12 @@ def summary(
     output: Path,
 ) -> None:
     """Write the summary PDF for a JSON file of answers."""
-    from flask import g
-
     from . import i18n
-    from .web.country import resolve_country
+    from .web import content
+    from .web.country import OTHER, resolve_country
     from .web.summary import summary_pdf
 
-    app = _offline_app()
-    store = app.extensions["burnout_content"]
+    store = content()
     model = store.questionnaire(questionnaire_id or store.default_questionnaire)
     if model is None:
         raise click.ClickException(f"no questionnaire {questionnaire_id!r}")
@@ -236,16 +238,18 @@ def summary(
         assess(model, answers)
     except (OSError, ValueError) as exc:
         raise click.ClickException(f"{answers_file}: {exc}") from None
-    with app.test_request_context(f"/{lang}/"):
-        g.locale = locale
-        chosen = resolve_country(country)
-        if chosen is None:
-            raise click.ClickException(f"not a country code: {country!r}")
-        output.write_bytes(summary_pdf(model, answers, chosen))
+    g.locale = locale
+    # No browser, so no language region: the locale's country, else the operator's.
+    default = i18n.default_country(locale, configured=current_app.config["DEFAULT_COUNTRY"])
+    chosen = resolve_country(country or default or OTHER)
+    if chosen is None:
+        raise click.ClickException(f"not a country code: {country!r}")
+    output.write_bytes(summary_pdf(model, answers, chosen))
     click.echo(f"wrote {output}")
 
 
-@main.group()
+# The catalogs are made before the app can start: no app context.
+@main.group(cls=click.Group)
 def translate() -> None:
     """Manage the translation catalogs in translations/ (see the README's Languages)."""
 
@@ -304,8 +308,9 @@ def portal_snippet(portal_id: str, base_url: str, lang: str | None) -> None:
     """Print the HTML a portal adds to its page: the script tag, or a plain iframe."""
     from html import escape
 
-    app = _offline_app()
-    found = app.extensions["burnout_content"].portals.get(portal_id)
+    from .web import content
+
+    found = content().portals.get(portal_id)
     if found is None:
         raise click.ClickException(f"no portal {portal_id!r} in the instance folder")
     base = base_url.rstrip("/")

@@ -1,15 +1,17 @@
 """Configuration: safe defaults, then environment variables, then a test dict.
 
-Every setting can be given as an environment variable ``BURNOUT_<NAME>``. The
+Every setting can be given as an environment variable ``BURNOUT_<NAME>``, which
+Flask reads (``Config.from_prefixed_env``); an empty one keeps the default. The
 README's "Configuration" table lists them all (tests/test_docs.py checks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from typing import Any
+
+from flask import Flask
 
 # name: (default, type, description). The description is the README's.
 SETTINGS: dict[str, tuple[Any, type, str]] = {
@@ -109,11 +111,15 @@ SETTINGS: dict[str, tuple[Any, type, str]] = {
 CONTACT_SCHEMES = ("mailto:", "https:")
 
 
+def security_contacts(config: Mapping[str, Any]) -> list[str]:
+    """The URIs of ``SECURITY_CONTACT``, in order (none when it is empty)."""
+    return [c.strip() for c in config["SECURITY_CONTACT"].split(",") if c.strip()]
+
+
 def check_config(config: Mapping[str, Any]) -> None:
     """Raise ValueError naming the setting and the rule it breaks."""
-    contacts = [c.strip() for c in config["SECURITY_CONTACT"].split(",") if c.strip()]
     for name, values in (
-        ("SECURITY_CONTACT", contacts),
+        ("SECURITY_CONTACT", security_contacts(config)),
         (
             "ACCESSIBILITY_CONTACT",
             [config["ACCESSIBILITY_CONTACT"]] if config["ACCESSIBILITY_CONTACT"] else [],
@@ -134,27 +140,27 @@ def check_config(config: Mapping[str, Any]) -> None:
 _TRUE = {"1", "true", "yes", "on"}
 
 
-def _convert(value: str, kind: type) -> Any:
+def _typed(name: str, value: Any) -> Any:
+    """A setting's value as its documented type; text comes from the environment."""
+    default, kind, _doc = SETTINGS[name]
+    if value == "":
+        return default
+    if not isinstance(value, str) or kind is str:
+        return value
     if kind is bool:
         return value.strip().lower() in _TRUE
-    if kind is int:
-        return int(value)
-    return value
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValueError(f"BURNOUT_{name}={value!r}: must be {kind.__name__}") from None
 
 
-def load_config(
-    environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Defaults, then ``BURNOUT_*`` environment variables, then ``overrides``."""
-    environ = os.environ if environ is None else environ
-    config = {name: default for name, (default, _kind, _doc) in SETTINGS.items()}
-    for name, (_default, kind, _doc) in SETTINGS.items():
-        raw = environ.get(f"BURNOUT_{name}")
-        if raw is not None and raw != "":
-            try:
-                config[name] = _convert(raw, kind)
-            except ValueError:
-                raise ValueError(f"BURNOUT_{name}={raw!r}: must be {kind.__name__}") from None
-    config.update(overrides or {})
-    check_config(config)
-    return config
+def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Defaults, then ``BURNOUT_*`` environment variables (read by Flask), then ``overrides``."""
+    app.config.from_mapping({name: default for name, (default, _kind, _doc) in SETTINGS.items()})
+    # Kept as text: each setting has a documented type, and JSON would turn a
+    # digits-only secret into a number.
+    app.config.from_prefixed_env("BURNOUT", loads=str)
+    app.config.from_mapping({name: _typed(name, app.config[name]) for name in SETTINGS})
+    app.config.from_mapping(overrides or {})
+    check_config(app.config)

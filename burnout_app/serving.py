@@ -175,9 +175,17 @@ class GeventWorker(_GunicornGeventWorker):  # type: ignore[misc,valid-type]
 
 
 class PrivateLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
-    """gunicorn's logger, with IP addresses removed from every line it writes."""
+    """gunicorn's logger, with IP addresses removed from every line it writes.
+
+    The app's own records (an unhandled error and its traceback) are written by the
+    same error log, so they are timestamped and scrubbed like gunicorn's.
+    """
 
     def setup(self, cfg) -> None:
         super().setup(cfg)
-        for logger in (self.error_log, self.access_log):
-            logger.addFilter(_ScrubFilter())
+        for handler in (*self.error_log.handlers, *self.access_log.handlers):
+            handler.addFilter(_ScrubFilter())
+        app_log = logging.getLogger(__name__.partition(".")[0])
+        app_log.handlers = list(self.error_log.handlers)
+        app_log.setLevel(self.error_log.level)
+        app_log.propagate = False

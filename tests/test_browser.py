@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import FULL
+from .conftest import FULL, results_form_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,7 +74,12 @@ def test_keyboard_only(page, live_server):
         answered_something = answered_something and bool(answered)
     assert answered_something
     expect(page.locator("h1")).to_have_text("Your results")
-    # Every scored item got the second option (value 1) through the keyboard.
+    # Every scored item got the second option (value 1) through the keyboard: the
+    # results page carries the answers it scored.
+    fields = results_form_fields(page.content())
+    assert {item.id: fields.get(item.id) for item in FULL.items} == {
+        item.id: str(item.scale.options[1].value) for item in FULL.items
+    }
     assert page.locator(".dimension").count() == 3
 
 

@@ -89,6 +89,27 @@ def test_api_errors_are_problem_json(hc, method, path, status):
     assert response.json["status"] == status
 
 
+@pytest.mark.parametrize(
+    ("path", "accept", "problem"),
+    [
+        ("/en/nothing-here", None, False),
+        ("/en/nothing-here", "text/html,application/xhtml+xml,*/*;q=0.8", False),  # a browser
+        ("/en/nothing-here", "application/json", True),  # a JSON client
+        ("/api/v1/nothing-here", "text/html", True),  # under the API's prefix: its 404
+        ("/api/v1/questionnaires/no-such-questionnaire", "text/html", True),  # the API's view
+        ("/api/v1x/nothing-here", None, False),  # not the API's prefix
+    ],
+)
+def test_errors_are_problem_json_for_the_api_and_json_clients_else_a_page(
+    hc, path, accept, problem
+):
+    response = hc.get(path, headers={"Accept": accept} if accept else {})
+    assert response.status_code == 404
+    assert (response.content_type == PROBLEM) is problem
+    if not problem:
+        assert "Page not found" in response.get_data(as_text=True)
+
+
 def test_an_oversized_api_body_is_a_413_problem(hc):
     body = json.dumps({"answers": {}, "country": "x" * 100_000})
     response = hc.post(ASSESS, data=body, content_type="application/json")

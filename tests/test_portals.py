@@ -249,10 +249,10 @@ def test_portal_files_are_read_from_the_instance_folder(tmp_path):
     app = create_app({"SECRET_KEY": "x"})
     assert app.extensions["burnout_content"].portals.get("acme") is None  # the repo's instance
     probe = Flask("probe", instance_path=str(instance))
-    from burnout_app.config import load_config
+    from burnout_app.app import configured_app
     from burnout_app.content_store import load_content
 
-    store = load_content(load_config({}), probe.instance_path, tuple(LOCALES))
+    store = load_content(configured_app().config, probe.instance_path, tuple(LOCALES))
     assert store.portals.get("acme").name == "Acme Wellbeing"
 
 

@@ -11,10 +11,13 @@ import time
 import urllib.request
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from bench.abuse import run_abuse
+
+from .conftest import hidden_fields
 
 EXE = Path(sys.executable).parent / "burnout-app"
 
@@ -66,12 +69,19 @@ def served(tmp_path: Path, *args: str, exe: Path = EXE, env: dict | None = None)
 def test_serve_runs_gunicorn_with_gevent_workers(tmp_path):
     with served(tmp_path, "--workers", "2") as (port, proc, log):
         assert f"http://localhost:{port}/" in log.read_text().splitlines()[0]
-        # Several requests may land on different workers: their tokens must agree,
-        # which they only do when all workers share one secret key.
         for _ in range(4):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as r:
                 assert r.headers.get("Set-Cookie") is None
                 assert "Burnout self-check" in r.read().decode()
+        # A page's token is posted back on new connections, which either worker may take:
+        # each must accept it, which it only does when all workers share one secret key.
+        url = f"http://127.0.0.1:{port}/en/check/burnout-self-check/questions"
+        with urllib.request.urlopen(url, timeout=5) as r:
+            body = urlencode({**hidden_fields(r.read().decode()), "action": "continue"}).encode()
+        for _ in range(8):
+            post = urllib.request.Request(url, body, headers={"Sec-Fetch-Site": "same-origin"})
+            with urllib.request.urlopen(post, timeout=5) as r:  # a refused token is a 400
+                assert "There is a problem" in r.read().decode()  # the unanswered questions
         deadline = time.monotonic() + 20
         children: list[str] = []
         while len(children) < 2 and time.monotonic() < deadline:
@@ -154,3 +164,41 @@ def test_log_lines_lose_every_ip_address(line, expected):
     from burnout_app.serving import scrub_addresses
 
     assert expected in scrub_addresses(line)
+
+
+def test_the_apps_unhandled_errors_reach_the_scrubbed_error_log_with_their_traceback(tmp_path):
+    """gunicorn's error log, as `serve` sets it up, also writes the app's own records."""
+    import logging
+
+    from gunicorn.config import Config
+
+    from burnout_app.app import create_app
+    from burnout_app.serving import PrivateLogger
+
+    app_log = logging.getLogger("burnout_app")
+    saved = (app_log.handlers[:], app_log.level, app_log.propagate)
+    path = tmp_path / "error.log"
+    cfg = Config()
+    cfg.set("errorlog", str(path))
+    cfg.set("loglevel", "warning")
+    logger = PrivateLogger(cfg)
+    try:
+        app = create_app({"SECRET_KEY": "errors"})
+
+        def broken():
+            raise RuntimeError("no route to 10.1.2.3")
+
+        app.add_url_rule("/en/broken", view_func=broken)
+        response = app.test_client().get("/en/broken")
+        assert response.status_code == 500
+        assert "Sorry, something went wrong on our side" in response.get_data(as_text=True)
+    finally:
+        for handler in logger.error_log.handlers:
+            handler.close()
+        logger.error_log.handlers.clear()
+        app_log.handlers, app_log.level, app_log.propagate = saved
+    text = path.read_text()
+    assert "[ERROR] Unhandled RuntimeError on GET /en/broken" in text
+    assert "Traceback (most recent call last)" in text and "in broken" in text
+    assert "RuntimeError: no route to [address removed]" in text
+    assert "10.1.2.3" not in text

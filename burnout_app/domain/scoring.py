@@ -87,10 +87,6 @@ class Assessment:
             concerns.append(self.profile.concern)
         return max(concerns, key=CONCERN_ORDER.__getitem__, default="none")
 
-    @property
-    def complete(self) -> bool:
-        return all(d.scored for d in self.dimensions)
-
     def dimension(self, dimension_id: str) -> DimensionScore | None:
         return next((d for d in self.dimensions if d.dimension.id == dimension_id), None)
 

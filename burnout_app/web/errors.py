@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .. import i18n
@@ -60,9 +60,25 @@ def _render(status: int, detail: str | None):
     )
 
 
+API = "api"
+"""The blueprint whose every error is problem+json, whatever the client accepts."""
+
+
 def _wants_problem_json() -> bool:
-    """API clients get problem+json for every error, routing errors included."""
-    return request.path.startswith("/api/")
+    """problem+json for the API and for clients that prefer JSON to HTML; else a page.
+
+    A URL that matched no route has no blueprint: it is the API's when it lies under
+    that blueprint's own prefix (``/api/v1/nothing-here`` is an API 404).
+    """
+    blueprint = request.blueprint
+    if blueprint is None and request.url_rule is None:
+        prefix = current_app.blueprints[API].url_prefix or ""
+        if request.path.startswith(prefix.rstrip("/") + "/"):
+            blueprint = API
+    if blueprint == API:
+        return True
+    offered = ("text/html", "application/problem+json", "application/json")
+    return request.accept_mimetypes.best_match(offered, "text/html") != "text/html"
 
 
 def init_app(app: Flask) -> None:
@@ -85,10 +101,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        # The traceback is for the operator. The request body is never logged: it holds answers.
-        log.error(
-            "Unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc
-        )
+        # The traceback is for the operator (in production through the scrubbed error log,
+        # see serving.PrivateLogger). The request body is never logged: it holds answers.
+        log.exception("Unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
         if _wants_problem_json():
             from .api import problem_response
 

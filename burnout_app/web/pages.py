@@ -17,6 +17,7 @@ from flask import (
 )
 
 from .. import i18n
+from ..config import security_contacts
 from . import content, current_portal, localized_blueprint, questionnaire_or_404
 from .country import chosen_country, country_choices
 
@@ -51,7 +52,7 @@ def robots_txt():
 @root.get("/.well-known/security.txt")
 def security_txt():
     """RFC 9116 contact for security reports; only when the operator has set one."""
-    contacts = [c.strip() for c in current_app.config["SECURITY_CONTACT"].split(",") if c.strip()]
+    contacts = security_contacts(current_app.config)
     if not contacts:
         abort(404)
     configured = current_app.config["SECURITY_EXPIRES"]
