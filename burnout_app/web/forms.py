@@ -108,7 +108,7 @@ class Radios:
         html.append(f'\n    <div class="radios radios-{escape(layout)}">')
         chosen = field.text
         for index, choice in enumerate(field.choices):
-            value, words = escape(choice.value), escape(i18n.translate_content(choice.label))
+            value, words = escape(choice.value), _words(choice)
             checked = " checked" if choice.value == chosen else ""
             html.append(
                 f'\n      <div class="radio">\n        <input type="radio" id="{name}-{index}"'
