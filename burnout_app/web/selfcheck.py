@@ -124,11 +124,12 @@ def _render_results(questionnaire: Questionnaire, submission: Submission):
     country = chosen_country(submission.country)
     assessment = assess(questionnaire, submission.answers)
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
-    plan = chosen_plan(referrals, submission.plan)
+    ideas = plan_ideas(referrals)
+    plan = chosen_plan(ideas, submission.plan)
     g.no_store = True
     return render_template(
         "selfcheck/results.html",
-        plan_ideas=plan_ideas(referrals),
+        plan_ideas=ideas,
         plan_keys={idea.key for idea in plan},
         answered=len(submission.answers),
         q=questionnaire,

@@ -14,7 +14,7 @@ from ..domain.scoring import assess
 from ..pdf import RenderSlots, render_pdf
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import chosen_country
-from .plan import chosen_plan
+from .plan import chosen_plan, plan_ideas
 from .selfcheck import complete_submission, portal_resources
 
 bp = localized_blueprint("summary", __name__)
@@ -47,7 +47,7 @@ def render_summary_html(
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     return render_template(
         "summary/summary.html",
-        plan=chosen_plan(referrals, plan_keys),
+        plan=chosen_plan(plan_ideas(referrals), plan_keys),
         q=questionnaire,
         assessment=assessment,
         referrals=referrals,
