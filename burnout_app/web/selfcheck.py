@@ -62,12 +62,8 @@ EXPIRED = N_(
 def _advance(questionnaire: Questionnaire, final: bool):
     """Handle one post from a question page or the results page."""
     submission = read_submission(questionnaire)
-    form, number, action, country = (
-        submission.form,
-        submission.step,
-        submission.action,
-        submission.country,
-    )
+    form, number = submission.form, submission.step
+    action, country = submission.action, submission.country
     steps = form.steps
     if number is not None:
         step = steps[number - 1]
