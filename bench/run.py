@@ -184,7 +184,7 @@ def bench_pdf(rounds: int = 15) -> dict:
 
     from burnout_app.app import create_app
     from burnout_app.pdf import STATIC_DIR
-    from burnout_app.web.forms import parse_submission
+    from burnout_app.web.forms import form_class
     from burnout_app.web.summary import render_summary_html
 
     port = free_port()
@@ -214,7 +214,7 @@ def bench_pdf(rounds: int = 15) -> dict:
         g.locale = "en"
         for body in [bodies[0], *bodies]:
             fields = MultiDict(urllib.parse.parse_qsl(body.decode()))
-            answers = dict(parse_submission(questionnaire, fields).answers)
+            answers = dict(form_class(questionnaire)(fields).answers)
             html = render_summary_html(
                 questionnaire, answers, fields["country"], __import__("datetime").datetime.now()
             )

@@ -16,7 +16,7 @@ from babel import Locale, support
 from babel.dates import format_date
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, LazyString
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -179,6 +179,11 @@ def gettext(text: str, **variables) -> str:
     """``gettext`` for Python code and templates, with %-formatting when given variables."""
     translated = translations().ugettext(text)
     return translated % variables if variables else translated
+
+
+def lazy_gettext(text: str, **variables) -> LazyString:
+    """`gettext` when the text is shown: for messages defined before any request."""
+    return LazyString(gettext, text, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, g, json, request
 from .. import i18n
 from ..domain.fhir import questionnaire_resource, response_resource
 from . import content, localized_blueprint, questionnaire_or_404
-from .selfcheck import read_complete_post
+from .selfcheck import complete_submission
 
 bp = Blueprint("fhir", __name__)
 download = localized_blueprint("fhir_download", __name__)
@@ -40,7 +40,7 @@ def questionnaire(questionnaire_id: str):
 def questionnaire_response(questionnaire_id: str):
     """The answers as a FHIR QuestionnaireResponse download, made from a POST like the PDF."""
     q = questionnaire_or_404(questionnaire_id)
-    submission = read_complete_post(q)
+    submission = complete_submission(q)
     resource = response_resource(
         q,
         submission.answers,

@@ -42,10 +42,9 @@ def plan_ideas(referrals: ReferralSet) -> tuple[PlanIdea, ...]:
     return tuple(ideas)
 
 
-def chosen_plan(referrals: ReferralSet, keys: Iterable[str]) -> tuple[PlanIdea, ...]:
-    """The ticked ideas in page order; a key this page did not offer is a 400."""
+def chosen_plan(ideas: tuple[PlanIdea, ...], keys: Iterable[str]) -> tuple[PlanIdea, ...]:
+    """The ticked ideas in page order (`plan_ideas`); a key the page did not offer is a 400."""
     keys = set(keys)
-    ideas = plan_ideas(referrals)
     if keys - {i.key for i in ideas}:
         abort(400, i18n.gettext("The plan names an idea this page did not offer."))
     return tuple(i for i in ideas if i.key in keys)

@@ -14,8 +14,8 @@ from ..domain.scoring import assess
 from ..pdf import RenderSlots, render_pdf
 from . import content, localized_blueprint, questionnaire_or_404
 from .country import chosen_country
-from .plan import chosen_plan
-from .selfcheck import portal_resources, read_complete_post
+from .plan import chosen_plan, plan_ideas
+from .selfcheck import complete_submission, portal_resources
 
 bp = localized_blueprint("summary", __name__)
 
@@ -47,7 +47,7 @@ def render_summary_html(
     referrals = select_referrals(content().referrals, assessment, country, portal_resources())
     return render_template(
         "summary/summary.html",
-        plan=chosen_plan(referrals, plan_keys),
+        plan=chosen_plan(plan_ideas(referrals), plan_keys),
         q=questionnaire,
         assessment=assessment,
         referrals=referrals,
@@ -76,8 +76,8 @@ def _slots() -> RenderSlots:
 @bp.post("/check/<questionnaire_id>/summary")
 def summary(questionnaire_id: str):
     questionnaire = questionnaire_or_404(questionnaire_id)
-    submission = read_complete_post(questionnaire)
-    country = chosen_country(submission.meta.get("country"))
+    submission = complete_submission(questionnaire)
+    country = chosen_country(submission.country)
     with _slots().slot() as acquired:
         if not acquired:
             abort(503)
