@@ -21,7 +21,7 @@ def default_instance_path() -> str:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: config, content (validated, or start-up stops), i18n, blueprints."""
+    """Build the app: config, i18n, content (validated, or start-up stops), blueprints."""
     app = Flask(__name__, instance_relative_config=True)
     config = load_config(overrides=test_config)
     if not config["SECRET_KEY"]:
@@ -32,7 +32,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config)
     from . import i18n
 
-    app.extensions["burnout_content"] = load_content(config, app.instance_path, i18n.LOCALES)
+    i18n.init_app(app)
+    app.extensions["burnout_content"] = load_content(config, app.instance_path, i18n.locales(app))
     from .web import (
         EMBED_PREFIX,
         api,
@@ -48,7 +49,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         summary,
     )
 
-    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     init_jinja(app)
