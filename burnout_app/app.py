@@ -23,7 +23,7 @@ def configured_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: config, content (validated, or start-up stops), i18n, blueprints."""
+    """Build the app: config, i18n, content (validated, or start-up stops), blueprints."""
     app = configured_app(test_config)
     if not app.config["SECRET_KEY"]:
         # One process only: tokens would not survive a restart or cross workers.
@@ -32,7 +32,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     from . import i18n
 
-    app.extensions["burnout_content"] = load_content(app.config, app.instance_path, i18n.LOCALES)
+    i18n.init_app(app)
+    app.extensions["burnout_content"] = load_content(
+        app.config, app.instance_path, i18n.locales(app)
+    )
     from .web import (
         EMBED_PREFIX,
         api,
@@ -48,7 +51,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         summary,
     )
 
-    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     init_jinja(app)

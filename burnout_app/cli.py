@@ -80,7 +80,7 @@ def validate(
     try:
         app = configured_app({"REFERRALS_DIR": str(referrals_dir)} if referrals_dir else None)
         store = load_content(
-            app.config, app.instance_path, i18n.LOCALES, list(files) if files else None
+            app.config, app.instance_path, i18n.locales(), list(files) if files else None
         )
     except ContentError as exc:
         for problem in exc.problems:
@@ -130,7 +130,7 @@ def validate(
                 f"review  {found.source_file}: hosts[{n}]: {host!r} ({reason}): the portal's own "
                 "link host, not on the reviewed allowlist; check that it is the portal's provider"
             )
-    click.echo(f"ok  catalogs: {', '.join(i18n.LOCALES)} hold no denied word")
+    click.echo(f"ok  catalogs: {', '.join(i18n.locales())} hold no denied word")
 
 
 @main.command(with_appcontext=False)
@@ -231,7 +231,7 @@ def summary(
     locale = i18n.locale_from_url(lang)
     if locale is None:
         raise click.ClickException(
-            f"no language {lang!r} (available: {', '.join(map(i18n.url_code, i18n.LOCALES))})"
+            f"no language {lang!r} (available: {', '.join(map(i18n.url_code, i18n.locales()))})"
         )
     try:
         answers = json.loads(answers_file.read_text("utf-8"))

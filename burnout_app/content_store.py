@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .domain.content import ContentError, ContentProblem, package_content_dir
+from .domain.content import ContentError, ContentProblem
 from .domain.policy import catalog_problems
 from .domain.portals import PortalDirectory, load_portals
 from .domain.questionnaire import Questionnaire, load_questionnaires, questionnaire_files
 from .domain.referrals import ReferralDirectory, load_referrals
+from .i18n import catalog_dir
 
 
 @dataclass(frozen=True)
@@ -28,12 +29,6 @@ class ContentStore:
 
     def questionnaire(self, questionnaire_id: str) -> Questionnaire | None:
         return self.questionnaires.get(questionnaire_id)
-
-
-def translations_dir(config: Mapping[str, Any]) -> Path:
-    """The catalogs the app reads: ``TRANSLATIONS_DIR``, else the installed ones."""
-    configured = config.get("TRANSLATIONS_DIR")
-    return Path(configured) if configured else package_content_dir("translations")
 
 
 def portals_dir(config: Mapping[str, Any], instance_path: str | None) -> Path | None:
@@ -81,7 +76,7 @@ def load_content(
     except ContentError as exc:
         problems += exc.problems
     # What translators wrote is held to the same rule as what operators add.
-    problems += catalog_problems(translations_dir(config), locales, hosts)
+    problems += catalog_problems(catalog_dir(config), locales, hosts)
     if problems or referrals is None or questionnaires is None or portals is None:
         raise ContentError(problems)
     default = default if default in questionnaires else next(iter(questionnaires), default)

@@ -1,6 +1,7 @@
 """Languages: the locale comes from the URL prefix (``/es/...``), never a cookie.
 
-The bare root redirects by ``Accept-Language``. Content files (questionnaires,
+The bare root redirects by ``Accept-Language``. Flask-Babel selects the locale and
+loads each catalog (its default ``Domain``); content files (questionnaires,
 referrals) hold English msgids, translated at render time through gettext.
 """
 
@@ -8,38 +9,53 @@ from __future__ import annotations
 
 import gettext as gettext_module
 import io
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from babel import Locale, support
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import parse_pattern
-from flask import Flask, current_app, g, request
-from flask_babel import Babel, LazyString
-from jinja2 import pass_context
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_app_context, request
+from flask_babel import Babel, get_translations
+from flask_babel import gettext as gettext
+from flask_babel import lazy_gettext as lazy_gettext
+from flask_babel import ngettext as ngettext
 from markupsafe import Markup, escape
 
 from .domain.content import package_content_dir
 
 DEFAULT_LOCALE = "en"
+_PO_FILES = "*/LC_MESSAGES/messages.po"
 
 
-def available_locales() -> tuple[str, ...]:
-    """English (the msgids) and every locale with a catalog in translations/, sorted."""
-    folder = package_content_dir("translations")
-    found = sorted(p.parent.parent.name for p in folder.glob("*/LC_MESSAGES/messages.po"))
+def catalog_dir(config: Mapping[str, Any] | None = None) -> Path:
+    """The catalogs: ``TRANSLATIONS_DIR`` when configured, else the shipped ones.
+
+    Without a config (``burnout-app translate``), the shipped ones: translations/.
+    """
+    configured = (config or {}).get("TRANSLATIONS_DIR")
+    return Path(configured) if configured else package_content_dir("translations")
+
+
+def available_locales(folder: Path | None = None) -> tuple[str, ...]:
+    """English (the msgids) and every locale with a catalog in ``folder``, sorted."""
+    found = sorted(p.parent.parent.name for p in (folder or catalog_dir()).glob(_PO_FILES))
     return (DEFAULT_LOCALE, *[x for x in found if x != DEFAULT_LOCALE])
 
 
-# The locales we ship, in the order of the language switcher.
-LOCALES: tuple[str, ...] = available_locales()
+def locales(app: Flask | None = None) -> tuple[str, ...]:
+    """The locales we ship, in the order of the language switcher.
 
-
-def catalog_dir(app: Flask | None = None) -> str:
-    """The folder of catalogs the app reads (``TRANSLATIONS_DIR`` or the installed one)."""
-    configured = (app or current_app).config.get("TRANSLATIONS_DIR")
-    return configured or str(package_content_dir("translations"))
+    Found once by `init_app`; outside an app (``burnout-app validate``) the shipped
+    catalogs are read.
+    """
+    if app is None and has_app_context():
+        app = current_app
+    return app.extensions["burnout_locales"] if app else available_locales()
 
 
 def stale_catalogs(folder: Path | None = None) -> list[str]:
@@ -50,9 +66,8 @@ def stale_catalogs(folder: Path | None = None) -> list[str]:
     The .po is compiled in memory and both catalogs are compared message by message
     (about 40 ms for every shipped locale, once at start-up).
     """
-    folder = folder or package_content_dir("translations")
     stale = []
-    for po in sorted(folder.glob("*/LC_MESSAGES/messages.po")):
+    for po in sorted((folder or catalog_dir()).glob(_PO_FILES)):
         mo = po.with_suffix(".mo")
         if not mo.exists() or _messages(mo.read_bytes()) != _messages(_compile(po)):
             stale.append(str(mo))
@@ -84,13 +99,14 @@ def url_code(locale: str) -> str:
 
 
 def locale_from_url(code: str) -> str | None:
-    for locale in LOCALES:
+    for locale in locales():
         if url_code(locale) == code.lower():
             return locale
     return None
 
 
 def current_locale() -> str:
+    """The page's locale (set from the URL); Flask-Babel's locale selector."""
     return getattr(g, "locale", None) or DEFAULT_LOCALE
 
 
@@ -100,11 +116,12 @@ def text_direction(locale: str) -> str:
 
 def best_locale() -> str:
     """The shipped locale that best fits the browser's ``Accept-Language``."""
-    wanted = [url_code(x) for x in LOCALES]
+    shipped = locales()
+    wanted = [url_code(x) for x in shipped]
     match = request.accept_languages.best_match(wanted + [x.split("-")[0] for x in wanted])
     if match:
         return locale_from_url(match) or next(
-            (x for x in LOCALES if x.startswith(match)), DEFAULT_LOCALE
+            (x for x in shipped if x.startswith(match)), DEFAULT_LOCALE
         )
     return DEFAULT_LOCALE
 
@@ -141,17 +158,13 @@ def country_name(code: str, locale: str | None = None) -> str:
     return _locale(locale or current_locale()).territories.get(code, code)
 
 
-# Countries English names with "the" inside a sentence ("Crisis lines in the United States").
-_ENGLISH_ARTICLE = frozenset(
-    {"US", "GB", "NL", "PH", "AE", "CZ", "DO", "BS", "GM", "CF", "KM", "MV", "MH", "SB", "VA"}
-)
-
-
 def country_in_sentence(code: str) -> str:
     """A country's name as it reads inside a sentence of the page's language."""
     name = country_name(code)
-    if current_locale() == "en" and code.upper() in _ENGLISH_ARTICLE:
-        return "the " + name
+    if current_locale() == DEFAULT_LOCALE:
+        entry = current_app.extensions["burnout_content"].referrals.countries.get(code.upper())
+        if entry is not None and entry.name_takes_the:
+            return "the " + name
     return name
 
 
@@ -160,74 +173,33 @@ def N_(text: str) -> str:
     return text
 
 
-def translations() -> support.NullTranslations:
-    """The current locale's catalog, loaded once per app and locale.
+def translations() -> NullTranslations:
+    """This request's catalog: Flask-Babel's, looked up once a request.
 
-    Flask-Babel resolves the catalog on every call; a results page makes dozens
-    of calls, so catalogs are kept on the app, one per locale.
+    Flask-Babel's `Domain` loads each locale's catalog once and caches it, but finds
+    it through the request context on every call (about 10 µs); a results page
+    translates some 150 strings, a question page about 70.
     """
-    locale = current_locale()
-    catalogs: dict = current_app.extensions["burnout_catalogs"]
-    catalog = catalogs.get(locale)
-    if catalog is None:
-        catalog = support.Translations.load(catalog_dir(), [locale], domain="messages")
-        catalogs[locale] = catalog
-    return catalog
-
-
-def gettext(text: str, **variables) -> str:
-    """``gettext`` for Python code and templates, with %-formatting when given variables."""
-    translated = translations().ugettext(text)
-    return translated % variables if variables else translated
-
-
-def lazy_gettext(text: str, **variables) -> LazyString:
-    """`gettext` when the text is shown: for messages defined before any request."""
-    return LazyString(gettext, text, **variables)
-
-
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    return translations().ungettext(singular, plural, num) % variables
+    found = g.get("_translations")
+    if found is None:
+        found = g._translations = get_translations()
+    return found
 
 
 def translate_content(text: str | None) -> str:
-    """Translate a msgid from a content file, with no %-formatting."""
-    if not text:
-        return text or ""
-    return translations().ugettext(text)
+    """Translate a msgid from a content file, with no %-formatting (the ``|tr`` filter)."""
+    return translations().ugettext(text) if text else text or ""
 
 
-@pass_context
-def _translate_filter(context, text: str | None) -> str:
-    """The ``|tr`` filter: like `translate_content`, with the catalog bound for this render."""
-    if not text:
-        return text or ""
-    catalog = context.get("_catalog")
-    return (catalog or translations()).ugettext(text)
+# Jinja's ``_``, ``gettext`` and ``ngettext`` mark a translation safe and escape only
+# its values. Translations are plain text, so they are escaped too (an operator's
+# catalog adds no markup).
+def _template_gettext(text: str) -> Markup:
+    return escape(translations().ugettext(text))
 
 
-def _bound_gettext() -> dict:
-    """Template ``_``, ``gettext`` and ``ngettext`` bound to this request's catalog.
-
-    Jinja resolves these names in the render context before the environment, so
-    a page looks its catalog up once instead of once per string. Translated text
-    holds no HTML, so plain strings (escaped on output) are right here.
-    """
-    catalog = translations()
-
-    def bound_gettext(text: str, **variables) -> str:
-        translated = catalog.ugettext(text)
-        if not variables:
-            return translated
-        # Markup formatting escapes every value except markup such as bidi_isolate().
-        return Markup(escape(translated)) % variables
-
-    def bound_ngettext(singular: str, plural: str, num: int, **variables) -> str:
-        variables.setdefault("num", num)
-        return Markup(escape(catalog.ungettext(singular, plural, num))) % variables
-
-    return {"_catalog": catalog, "gettext": bound_gettext, "ngettext": bound_ngettext}
+def _template_ngettext(singular: str, plural: str, num: int) -> Markup:
+    return escape(translations().ungettext(singular, plural, num))
 
 
 def html_lang(locale: str) -> str:
@@ -243,7 +215,7 @@ def language_name(locale: str) -> str:
 
 
 def language_links() -> list[tuple[str, str]]:
-    return [(locale, language_name(locale)) for locale in LOCALES]
+    return [(locale, language_name(locale)) for locale in locales()]
 
 
 @cache
@@ -276,29 +248,36 @@ def long_date(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    stale = stale_catalogs(Path(catalog_dir(app)))
+    """Check the catalogs, find the locales, and let Flask-Babel translate.
+
+    Flask-Babel picks the locale (`current_locale`) and loads each locale's catalog
+    once, through its default `Domain`; `gettext`, ``_`` in templates and ``|tr``
+    all read that catalog.
+    """
+    folder = catalog_dir(app.config)
+    stale = stale_catalogs(folder)
     if stale:
         raise RuntimeError(
             f"{', '.join(stale)}: missing or different from its .po; "
             "run `burnout-app translate compile` (make run and make test do)"
         )
-    app.extensions["burnout_catalogs"] = {}
+    app.extensions["burnout_locales"] = available_locales()
     Babel(
         app,
         locale_selector=current_locale,
-        default_translation_directories=catalog_dir(app),
+        default_translation_directories=str(folder),
+        configure_jinja=False,
     )
-    # Flask-Babel installed its own callables; ours look the catalog up once per request.
-    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
-    app.jinja_env.filters["tr"] = _translate_filter
-    app.context_processor(_bound_gettext)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
+    app.jinja_env.filters["tr"] = translate_content
     app.jinja_env.globals.update(
         country_name=country_name,
         country_in_sentence=country_in_sentence,
         current_locale=current_locale,
         html_lang=html_lang,
         text_direction=text_direction,
-        locales=LOCALES,
+        locales=app.extensions["burnout_locales"],
         language_links=language_links,
         url_code=url_code,
         number=number,

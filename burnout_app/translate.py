@@ -12,13 +12,11 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 
 from . import __version__
-from .domain.content import package_content_dir
+
+# Without a config: the shipped catalogs in translations/, which these commands edit.
+from .i18n import catalog_dir as translations_dir
 
 KEYWORDS = ["N_", "lazy_gettext", "gettext", "ngettext:1,2"]
-
-
-def translations_dir() -> Path:
-    return package_content_dir("translations")
 
 
 def project_root() -> Path:

@@ -411,6 +411,19 @@ def test_a_clean_catalog_copy_is_used_by_the_app(tmp_path):
     assert "Especialista en psiquiatría" in visible_text(results.get_data(as_text=True))
 
 
+@pytest.mark.parametrize(
+    ("msgid", "shown_by"),
+    [("Professional help", "a template's _()"), ("Exhaustion", "the |tr filter")],
+)
+def test_markup_in_a_catalog_is_shown_as_text(tmp_path, msgid, shown_by):
+    """A translation is text: markup an operator's catalog holds is escaped, never run."""
+    folder = hostile_catalogs(tmp_path, "es", msgid, 'Texto <b onclick="x()">negrita</b> & más')
+    client = create_app({"SECRET_KEY": "guard", "TRANSLATIONS_DIR": str(folder)}).test_client()
+    html = Flow(client, lang="es").complete(answers_for(pattern="worst")).get_data(as_text=True)
+    assert "Texto &lt;b onclick=&#34;x()&#34;&gt;negrita&lt;/b&gt; &amp; más" in html, shown_by
+    assert "<b onclick" not in html
+
+
 def test_shipped_po_files_hold_no_denied_word():
     for po in sorted(REPO.glob("translations/*/LC_MESSAGES/messages.po")):
         with po.open("rb") as handle:

@@ -24,7 +24,7 @@ from burnout_app.domain.questionnaire import load_questionnaire
 from .conftest import FULL, REPO, SAME_ORIGIN, hidden_fields
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "portals"
-LANGS = [i18n.url_code(x) for x in i18n.LOCALES]
+LANGS = [i18n.url_code(x) for x in i18n.locales()]
 QUESTIONNAIRES = ["burnout-self-check", "burnout-check-in"]
 COUNTRIES = ["", "GB", "US", "DE", "EG", "AE", "JP", "BR", "FJ", "other", "zz!"]
 PREFIXES = ["", "/embed/acme"]

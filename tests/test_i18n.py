@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 import unicodedata
 from html import unescape
 from pathlib import Path
@@ -34,9 +36,21 @@ def read(path: Path):
         return read_po(f)
 
 
+def test_locales_are_found_when_the_app_is_made_not_at_import():
+    code = (
+        "import pathlib\n"
+        "def read(*args, **kwargs): raise AssertionError('a folder was read at import')\n"
+        "pathlib.Path.glob = read\n"
+        "import burnout_app.app, burnout_app.i18n, burnout_app.web, burnout_app.cli\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+    app = create_app({"SECRET_KEY": "locales"})
+    assert i18n.locales(app) == ("en", "ar", "de", "es", "fr", "pt_BR")
+
+
 def test_six_locales_ship():
-    assert list(i18n.LOCALES) == ["en", "ar", "de", "es", "fr", "pt_BR"]
-    assert sorted(i18n.LOCALES) == sorted(SHIPPED)
+    assert list(i18n.locales()) == ["en", "ar", "de", "es", "fr", "pt_BR"]
+    assert sorted(i18n.locales()) == sorted(SHIPPED)
 
 
 @pytest.mark.parametrize("locale", TRANSLATED)
@@ -203,6 +217,21 @@ def test_country_and_language_are_separate(app):
     assert '<option value="GB" selected>' in page and "116 123" in page
     # A locale with a territory of its own (pt_BR) names its country.
     assert '<option value="BR" selected>' in client.get("/pt-br/crisis").get_data(as_text=True)
+
+
+def test_english_says_the_where_the_countries_data_says_so(app):
+    """`name_takes_the` in crisis-lines.yaml: "the Netherlands", but "Canada"; English only."""
+    client = app.test_client()
+    for code, english in [("NL", "the Netherlands"), ("AE", "the United Arab Emirates")]:
+        assert REFERRALS.countries[code].name_takes_the
+        page = client.get(f"/en/crisis?country={code}").get_data(as_text=True)
+        assert f'<h2 id="crisis-title">Crisis lines in {english}</h2>' in page
+    assert not REFERRALS.countries["CA"].name_takes_the
+    assert "Crisis lines in Canada</h2>" in client.get("/en/crisis?country=CA").get_data(
+        as_text=True
+    )
+    page = client.get("/es/crisis?country=NL").get_data(as_text=True)
+    assert '<h2 id="crisis-title">Líneas de ayuda en crisis: Países Bajos</h2>' in page
 
 
 def test_switching_language_mid_check_keeps_answers(app):

@@ -438,7 +438,7 @@ def test_first_step_offers_the_country_prefilled_and_carries_it(app):
 def test_crisis_and_privacy_pages_lead_back_to_the_check(client, page):
     from burnout_app import i18n
 
-    for locale in i18n.LOCALES:
+    for locale in i18n.locales():
         lang = i18n.url_code(locale)
         html = client.get(f"/{lang}/{page}").get_data(as_text=True)
         main = html[html.index('<main id="main"') :]

@@ -75,7 +75,7 @@ def test_bad_contact_settings_stop_start_up(key, value):
         create_app({"SECRET_KEY": "trust", key: value})
 
 
-@pytest.mark.parametrize("locale", i18n.LOCALES)
+@pytest.mark.parametrize("locale", i18n.locales())
 def test_accessibility_statement_in_every_language(locale):
     client = make_client()
     lang = i18n.url_code(locale)

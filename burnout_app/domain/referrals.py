@@ -75,6 +75,8 @@ class CountryEntry:
     lines: tuple[CrisisLine, ...]
     professionals: tuple[LicensedRoute, ...] = ()
     emergency_source: str | None = None
+    name_takes_the: bool = False
+    """English puts "the" before the name inside a sentence (the United Kingdom)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,7 @@ def load_referrals(directory: Path | None = None) -> ReferralDirectory:
             name=entry["name"],
             emergency=entry["emergency"],
             emergency_source=entry.get("emergency_source"),
+            name_takes_the=entry.get("name_takes_the", False),
             lines=tuple(
                 CrisisLine(
                     name=line["name"],

@@ -78,7 +78,7 @@ def _language():
         return None
     locale = i18n.locale_from_url(raw)
     if locale is None:
-        codes = ", ".join(i18n.url_code(x) for x in i18n.LOCALES)
+        codes = ", ".join(i18n.url_code(x) for x in i18n.locales())
         raise field_error(400, "lang", f"unknown language {raw!r} (one of: {codes})")
     g.locale = locale
     return None

@@ -104,7 +104,7 @@ def document() -> dict[str, Any]:
         "in": "query",
         "required": False,
         "description": "Language of the texts (default en).",
-        "schema": {"type": "string", "enum": [i18n.url_code(x) for x in i18n.LOCALES]},
+        "schema": {"type": "string", "enum": [i18n.url_code(x) for x in i18n.locales()]},
     }
     questionnaire_id = {
         "name": "questionnaire_id",
