@@ -40,7 +40,7 @@ def test_the_ip_address_never_chooses_the_country(client, language, country):
     assert tel_links(plain.get_data(as_text=True)) == [line.tel for line in expected]
 
 
-@pytest.mark.parametrize("locale", i18n.LOCALES)
+@pytest.mark.parametrize("locale", i18n.locales())
 def test_crisis_numbers_are_the_same_in_every_language(client, locale):
     lang = i18n.url_code(locale)
     for code in REFERRALS.country_codes:
