@@ -74,6 +74,30 @@ class PackageFetcher(URLFetcher):
         return path
 
 
+class _UntilRegexCache(dict):
+    """The HTML parser's cache of ``chars_until`` patterns, with the keys it looks up.
+
+    tinyhtml5 (WeasyPrint's HTML parser) stores each pattern under the pattern itself
+    but looks it up under the characters, so it never finds one and builds a new
+    pattern for every run of text (about a tenth of parsing a summary). This dict
+    builds the same pattern on a miss and keeps it under the key that is looked up.
+    """
+
+    def __missing__(self, key):
+        characters, opposite = key
+        pattern = "".join(f"\\x{ord(character):02x}" for character in characters)
+        compiled = self[key] = re.compile(f"[{pattern}]+" if opposite else f"[^{pattern}]+")
+        return compiled
+
+
+try:
+    from tinyhtml5 import inputstream as _inputstream
+except ImportError:  # pragma: no cover - another WeasyPrint parser
+    _inputstream = None
+if _inputstream is not None and type(getattr(_inputstream, "characters_until_regex", None)) is dict:
+    _inputstream.characters_until_regex = _UntilRegexCache()
+
+
 def _strip_embedded_files(document, pdf) -> None:
     """Finisher: no embedded file, whatever the HTML asked for."""
     names = pdf.catalog.get("Names")

@@ -480,3 +480,28 @@ def test_pdf_with_styles_parsed_once_is_the_pdf_rendered_from_scratch(
     thread.start()
     thread.join()
     assert elsewhere == [fresh]
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab <>&;-/=\"'\t\n\0é؟")), max_size=80),
+    tag=st.sampled_from(["p", "td", "textarea", "script", "style", "title", "pre"]),
+)
+def test_parser_pattern_cache_parses_like_tinyhtml5(text, tag):
+    """pdf.py's fix for tinyhtml5's chars_until cache changes no parse: same tree."""
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    import burnout_app.pdf as pdf
+
+    document = f"<!doctype html><html><body><{tag}>{text}</{tag}><!--{text}--><p>{text}</p>"
+    assert isinstance(inputstream.characters_until_regex, pdf._UntilRegexCache)
+    fixed = ET.tostring(tinyhtml5.parse(document))
+    try:
+        inputstream.characters_until_regex = {}  # tinyhtml5's own cache
+        plain = ET.tostring(tinyhtml5.parse(document))
+    finally:
+        inputstream.characters_until_regex = pdf._UntilRegexCache()
+    assert fixed == plain
