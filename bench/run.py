@@ -3,9 +3,12 @@
 1. Throughput under wrk (a C load generator; the Python one only when wrk is
    missing, and the report says which): a bare Flask hello-world, a question page
    GET and the results POST with 500 different answer sets, all on the gunicorn
-   settings `burnout-app serve` uses. Requests/s, p50 and p99, the results POST's
-   share of hello-world, and the same POST with the fragment cache off (the cache
-   must pay for itself).
+   settings `burnout-app serve` uses. All servers run at once and are loaded in
+   turn for BENCH_ROUNDS rounds (default 4) of BENCH_SECONDS/rounds each, so that
+   other work on the machine slows them alike; shares are the median of each
+   round's ratio. Requests/s, p50 and p99, the results POST's share of
+   hello-world, and the same POST with the fragment cache off (the cache must
+   pay for itself).
 2. The PDF: the endpoint's median time against bare WeasyPrint (target: at most
    1.2x) and Chromium print-to-PDF (target: at most 1x) on the same HTML from
    `burnout-app summary --html`, for 15 answer sets, side by side (pdfcompare.py).
@@ -46,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 
 
 def free_port() -> int:
@@ -127,51 +131,73 @@ def results_request(
     return "/en/check/burnout-self-check/results", bodies, headers, sets
 
 
-def _load(port, path, bodies, headers, method):
-    """(requests/s, p50 ms, p99 ms, errors) with wrk, else the Python load generator."""
+def _slice(port, path, bodies, headers, method, seconds):
+    """One timed load: (requests, seconds, p50 ms, p99 ms, errors), wrk or the Python one."""
     if wrk_available():
-        run_wrk(port, path, bodies, headers, method, seconds=2)  # warm-up
-        r = run_wrk(port, path, bodies, headers, method, seconds=SECONDS)
-        return {
-            "per_s": round(r.rate, 1),
-            "p50_ms": r.p50_ms,
-            "p99_ms": r.p99_ms,
-            "errors": r.failures,
-        }
-    run_load(port, path, bodies or [b""], headers, seconds=1.5, method=method)
-    r = run_load(port, path, bodies or [b""], headers, seconds=SECONDS, method=method)
-    return {
-        "per_s": round(r.rate, 1),
-        "p50_ms": round(r.median_ms, 2),
-        "p99_ms": round(r.p99_ms, 2),
-        "errors": r.errors,
-    }
+        r = run_wrk(port, path, bodies, headers, method, seconds=seconds)
+        return r.requests, r.seconds, r.p50_ms, r.p99_ms, r.failures
+    r = run_load(port, path, bodies or [b""], headers, seconds=seconds, method=method)
+    return r.requests, r.seconds, r.median_ms, r.p99_ms, r.errors
 
 
 def bench_throughput() -> dict:
+    """Every target served at once and loaded in turn, ROUNDS times, so that other work
+    on the machine slows them alike; shares are the median of each round's ratio."""
+    import statistics
+    from contextlib import ExitStack
+
     serve = [str(BIN / "burnout-app"), "serve", "--port", "{port}", "--workers", str(WORKERS)]
-    figures = {"load_generator": "wrk" if wrk_available() else "python (wrk not installed)"}
-    for name, extra in (("", {}), ("_cache_off", {"BURNOUT_FRAGMENT_CACHE": "0"})):
-        port = free_port()
-        args = [a.replace("{port}", str(port)) for a in serve]
-        with server(args, port, "/healthz", **extra):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    targets = {}
+    with ExitStack() as stack:
+        for name, extra in (
+            ("results_post", {}),
+            ("results_post_cache_off", {"BURNOUT_FRAGMENT_CACHE": "0"}),
+        ):
+            port = free_port()
+            args = [a.replace("{port}", str(port)) for a in serve]
+            stack.enter_context(server(args, port, "/healthz", **extra))
             path, bodies, headers, _ = results_request(port)
-            figures["results_post" + name] = _load(port, path, bodies, headers, "POST")
-            if not name:
-                figures["question_get"] = _load(
-                    port, "/en/check/burnout-self-check/questions", None, {}, "GET"
-                )
-    port = free_port()
-    with server(gunicorn_args("hello:app", port), port, "/", "POST"):
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        figures["hello_world"] = _load(port, "/", [b""], headers, "POST")
-    hello = figures["hello_world"]["per_s"]
-    figures["workers"] = WORKERS
-    figures["results_share_of_hello_world"] = round(figures["results_post"]["per_s"] / hello, 3)
-    figures["question_share_of_hello_world"] = round(figures["question_get"]["per_s"] / hello, 3)
-    figures["fragment_cache_speedup"] = round(
-        figures["results_post"]["per_s"] / figures["results_post_cache_off"]["per_s"], 2
-    )
+            targets[name] = (port, path, bodies, headers, "POST")
+            if name == "results_post":
+                questions = "/en/check/burnout-self-check/questions"
+                targets["question_get"] = (port, questions, None, {}, "GET")
+        port = free_port()
+        stack.enter_context(server(gunicorn_args("hello:app", port), port, "/", "POST"))
+        targets["hello_world"] = (port, "/", [b""], form, "POST")
+        for target in targets.values():
+            _slice(*target, seconds=2)  # warm-up: caches filled, workers started
+        slices = {name: [] for name in targets}
+        for _ in range(ROUNDS):
+            for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
+                slices[name].append(_slice(*targets[name], seconds=SECONDS / ROUNDS))
+    figures = {
+        "load_generator": "wrk" if wrk_available() else "python (wrk not installed)",
+        "workers": WORKERS,
+        "rounds": ROUNDS,
+        "answer_sets": len(targets["results_post"][2]),
+    }
+    for name, runs in slices.items():
+        figures[name] = {
+            "per_s": round(sum(r[0] for r in runs) / sum(r[1] for r in runs), 1),
+            "p50_ms": round(statistics.median(r[2] for r in runs), 2),
+            "p99_ms": round(statistics.median(r[3] for r in runs), 2),
+            "errors": sum(r[4] for r in runs),
+        }
+
+    def share(name: str, of: str = "hello_world") -> float:
+        ratios = [
+            a[0] / a[1] / (b[0] / b[1]) for a, b in zip(slices[name], slices[of], strict=True)
+        ]
+        return round(statistics.median(ratios), 3)
+
+    figures["results_share_of_hello_world"] = share("results_post")
+    figures["question_share_of_hello_world"] = share("question_get")
+    figures["fragment_cache_speedup"] = share("results_post", "results_post_cache_off")
+    figures["results_share_per_round"] = [
+        round(a[0] / a[1] / (b[0] / b[1]), 3)
+        for a, b in zip(slices["results_post"], slices["hello_world"], strict=True)
+    ]
     return figures
 
 
@@ -212,7 +238,11 @@ def print_throughput(t: dict) -> None:
     for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
         r = t[name]
         print(f"{name:24} {r['per_s']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
-    print(f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}")
+    print(
+        f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}"
+        f" (median of {t['rounds']} side-by-side rounds: {t['results_share_per_round']};"
+        f" {t['answer_sets']} answer sets)"
+    )
     print(f"fragment cache speed-up on the results POST: {t['fragment_cache_speedup']}x")
 
 
