@@ -3,15 +3,21 @@
 1. Throughput under wrk (a C load generator; the Python one only when wrk is
    missing, and the report says which): a bare Flask hello-world, a question page
    GET and the results POST with 500 different answer sets, all on the gunicorn
-   settings `burnout-app serve` uses. Requests/s, p50 and p99, the results POST's
-   share of hello-world, and the same POST with the fragment cache off (the cache
-   must pay for itself).
-2. PDF endpoint median time against a bare WeasyPrint render of the same HTML
-   in the same run (target: at most 1.2x).
+   settings `burnout-app serve` uses. All servers run at once and are loaded in
+   turn for BENCH_ROUNDS rounds (default 4) of BENCH_SECONDS/rounds each, so that
+   other work on the machine slows them alike; shares are the median of each
+   round's ratio. Requests/s, p50 and p99, the results POST's share of
+   hello-world, and the same POST with the fragment cache off (the cache must
+   pay for itself).
+2. The PDF: the endpoint's median time against bare WeasyPrint (target: at most
+   1.2x) and Chromium print-to-PDF (target: at most 1x) on the same HTML from
+   `burnout-app summary --html`, for 15 answer sets, side by side (pdfcompare.py).
 3. Abuse: the default `burnout-app serve` with 60 connections trickling headers,
    20 slow request bodies and 30 concurrent PDF downloads, while the crisis page
    is fetched (target: p95 at most 1 s, no failures; every PDF request gets 200
    or 503 with Retry-After).
+
+BENCH_PARTS (default "throughput,pdf,abuse") runs some of them only.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from abuse import run_abuse
 from loadgen import run_load
+from pdfcompare import compare
 from wrkload import available as wrk_available
 from wrkload import run_wrk
 
@@ -42,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 
 
 def free_port() -> int:
@@ -86,76 +94,110 @@ def gunicorn_args(app: str, port: int) -> list[str]:
     return [*gunicorn_argv("127.0.0.1", port, WORKERS)[:-1], app]
 
 
-def results_request(port: int, variants: int = 500) -> tuple[str, list[bytes], dict[str, str]]:
-    """Bodies with different random answers and countries, as real traffic has."""
+def answer_sets(variants: int, seed: int = 7) -> list[tuple[dict[str, int], str]]:
+    """Different random answers and countries, as real traffic has."""
     import random
 
     from burnout_app.domain.questionnaire import load_questionnaire
 
+    q = load_questionnaire(HERE.parent / "questionnaires" / "burnout-self-check.yaml")
+    rnd = random.Random(seed)
+    sets = []
+    for _ in range(variants):
+        answers = {item.id: rnd.randint(0, 6) for item in q.items}
+        answers[q.safety.id] = rnd.choice([0, 0, 0, 1, 2])
+        sets.append((answers, rnd.choice(["US", "GB", "DE", "FR", "IN", "other"])))
+    return sets
+
+
+def results_request(
+    port: int, variants: int = 500
+) -> tuple[str, list[bytes], dict[str, str], list[tuple[dict[str, int], str]]]:
+    """The results POST with `variants` different answer sets (bodies carry a form token)."""
     html = (
         urllib.request.urlopen(f"http://127.0.0.1:{port}/en/check/burnout-self-check/questions")
         .read()
         .decode()
     )
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    q = load_questionnaire(HERE.parent / "questionnaires" / "burnout-self-check.yaml")
-    rnd = random.Random(7)
-    bodies = []
-    for _ in range(variants):
-        answers = {item.id: str(rnd.randint(0, 6)) for item in q.items}
-        answers[q.safety.id] = str(rnd.choice([0, 0, 0, 1, 2]))
-        country = rnd.choice(["US", "GB", "DE", "FR", "IN", "other"])
-        fields = {**answers, "token": token, "country": country}
-        bodies.append(urllib.parse.urlencode(fields).encode())
+    sets = answer_sets(variants)
+    bodies = [
+        urllib.parse.urlencode(
+            {**{k: str(v) for k, v in answers.items()}, "token": token, "country": country}
+        ).encode()
+        for answers, country in sets
+    ]
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin"}
-    return "/en/check/burnout-self-check/results", bodies, headers
+    return "/en/check/burnout-self-check/results", bodies, headers, sets
 
 
-def _load(port, path, bodies, headers, method):
-    """(requests/s, p50 ms, p99 ms, errors) with wrk, else the Python load generator."""
+def _slice(port, path, bodies, headers, method, seconds):
+    """One timed load: (requests, seconds, p50 ms, p99 ms, errors), wrk or the Python one."""
     if wrk_available():
-        run_wrk(port, path, bodies, headers, method, seconds=2)  # warm-up
-        r = run_wrk(port, path, bodies, headers, method, seconds=SECONDS)
-        return {
-            "per_s": round(r.rate, 1),
-            "p50_ms": r.p50_ms,
-            "p99_ms": r.p99_ms,
-            "errors": r.failures,
-        }
-    run_load(port, path, bodies or [b""], headers, seconds=1.5, method=method)
-    r = run_load(port, path, bodies or [b""], headers, seconds=SECONDS, method=method)
-    return {
-        "per_s": round(r.rate, 1),
-        "p50_ms": round(r.median_ms, 2),
-        "p99_ms": round(r.p99_ms, 2),
-        "errors": r.errors,
-    }
+        r = run_wrk(port, path, bodies, headers, method, seconds=seconds)
+        return r.requests, r.seconds, r.p50_ms, r.p99_ms, r.failures
+    r = run_load(port, path, bodies or [b""], headers, seconds=seconds, method=method)
+    return r.requests, r.seconds, r.median_ms, r.p99_ms, r.errors
 
 
 def bench_throughput() -> dict:
+    """Every target served at once and loaded in turn, ROUNDS times, so that other work
+    on the machine slows them alike; shares are the median of each round's ratio."""
+    import statistics
+    from contextlib import ExitStack
+
     serve = [str(BIN / "burnout-app"), "serve", "--port", "{port}", "--workers", str(WORKERS)]
-    figures = {"load_generator": "wrk" if wrk_available() else "python (wrk not installed)"}
-    for name, extra in (("", {}), ("_cache_off", {"BURNOUT_FRAGMENT_CACHE": "0"})):
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    targets = {}
+    with ExitStack() as stack:
+        for name, extra in (
+            ("results_post", {}),
+            ("results_post_cache_off", {"BURNOUT_FRAGMENT_CACHE": "0"}),
+        ):
+            port = free_port()
+            args = [a.replace("{port}", str(port)) for a in serve]
+            stack.enter_context(server(args, port, "/healthz", **extra))
+            path, bodies, headers, _ = results_request(port)
+            targets[name] = (port, path, bodies, headers, "POST")
+            if name == "results_post":
+                questions = "/en/check/burnout-self-check/questions"
+                targets["question_get"] = (port, questions, None, {}, "GET")
         port = free_port()
-        args = [a.replace("{port}", str(port)) for a in serve]
-        with server(args, port, "/healthz", **extra):
-            path, bodies, headers = results_request(port)
-            figures["results_post" + name] = _load(port, path, bodies, headers, "POST")
-            if not name:
-                figures["question_get"] = _load(
-                    port, "/en/check/burnout-self-check/questions", None, {}, "GET"
-                )
-    port = free_port()
-    with server(gunicorn_args("hello:app", port), port, "/", "POST"):
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        figures["hello_world"] = _load(port, "/", [b""], headers, "POST")
-    hello = figures["hello_world"]["per_s"]
-    figures["workers"] = WORKERS
-    figures["results_share_of_hello_world"] = round(figures["results_post"]["per_s"] / hello, 3)
-    figures["question_share_of_hello_world"] = round(figures["question_get"]["per_s"] / hello, 3)
-    figures["fragment_cache_speedup"] = round(
-        figures["results_post"]["per_s"] / figures["results_post_cache_off"]["per_s"], 2
-    )
+        stack.enter_context(server(gunicorn_args("hello:app", port), port, "/", "POST"))
+        targets["hello_world"] = (port, "/", [b""], form, "POST")
+        for target in targets.values():
+            _slice(*target, seconds=2)  # warm-up: caches filled, workers started
+        slices = {name: [] for name in targets}
+        for _ in range(ROUNDS):
+            for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
+                slices[name].append(_slice(*targets[name], seconds=SECONDS / ROUNDS))
+    figures = {
+        "load_generator": "wrk" if wrk_available() else "python (wrk not installed)",
+        "workers": WORKERS,
+        "rounds": ROUNDS,
+        "answer_sets": len(targets["results_post"][2]),
+    }
+    for name, runs in slices.items():
+        figures[name] = {
+            "per_s": round(sum(r[0] for r in runs) / sum(r[1] for r in runs), 1),
+            "p50_ms": round(statistics.median(r[2] for r in runs), 2),
+            "p99_ms": round(statistics.median(r[3] for r in runs), 2),
+            "errors": sum(r[4] for r in runs),
+        }
+
+    def share(name: str, of: str = "hello_world") -> float:
+        ratios = [
+            a[0] / a[1] / (b[0] / b[1]) for a, b in zip(slices[name], slices[of], strict=True)
+        ]
+        return round(statistics.median(ratios), 3)
+
+    figures["results_share_of_hello_world"] = share("results_post")
+    figures["question_share_of_hello_world"] = share("question_get")
+    figures["fragment_cache_speedup"] = share("results_post", "results_post_cache_off")
+    figures["results_share_per_round"] = [
+        round(a[0] / a[1] / (b[0] / b[1]), 3)
+        for a, b in zip(slices["results_post"], slices["hello_world"], strict=True)
+    ]
     return figures
 
 
@@ -178,84 +220,69 @@ def bench_abuse() -> dict:
 
 
 def bench_pdf(rounds: int = 15) -> dict:
-    import statistics
-
-    from weasyprint import HTML
-
-    from burnout_app.app import create_app
-    from burnout_app.pdf import STATIC_DIR
-    from burnout_app.web.forms import form_class
-    from burnout_app.web.summary import render_summary_html
-
+    """Endpoint, bare WeasyPrint and Chromium on the same HTML (see pdfcompare.py)."""
     port = free_port()
-    with server(
-        [str(BIN / "burnout-app"), "serve", "--port", str(port), "--workers", "1"], port, "/healthz"
-    ):
-        path, bodies, headers = results_request(port, variants=rounds)
+    serve = [str(BIN / "burnout-app"), "serve", "--port", str(port), "--workers", "1"]
+    with server(serve, port, "/healthz"):
+        path, bodies, headers, sets = results_request(port, variants=rounds)
         path = path.replace("/results", "/summary")
-        endpoint = []
-        for body in [bodies[0], *bodies]:  # the first warms the worker up
-            start = time.perf_counter()
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{path}", data=body, headers=headers, method="POST"
-            )
-            with urllib.request.urlopen(request, timeout=60) as response:
-                assert response.read().startswith(b"%PDF")
-            endpoint.append(time.perf_counter() - start)
-        endpoint = endpoint[1:]
-
-    app = create_app({"SECRET_KEY": "bench"})
-    questionnaire = app.extensions["burnout_content"].questionnaire("burnout-self-check")
-    bare = []
-    with app.test_request_context("/en/"):
-        from flask import g
-        from werkzeug.datastructures import MultiDict
-
-        g.locale = "en"
-        for body in [bodies[0], *bodies]:
-            fields = MultiDict(urllib.parse.parse_qsl(body.decode()))
-            answers = dict(form_class(questionnaire)(fields).answers)
-            html = render_summary_html(
-                questionnaire, answers, fields["country"], __import__("datetime").datetime.now()
-            )
-            start = time.perf_counter()
-            HTML(string=html, base_url=STATIC_DIR.as_uri() + "/").write_pdf()
-            bare.append(time.perf_counter() - start)
-        bare = bare[1:]
-    endpoint_ms = statistics.median(endpoint) * 1000
-    bare_ms = statistics.median(bare) * 1000
-    return {
-        "rounds": rounds,
-        "endpoint_median_ms": round(endpoint_ms, 1),
-        "bare_weasyprint_median_ms": round(bare_ms, 1),
-        "ratio": round(endpoint_ms / bare_ms, 3),
-        "target_ratio": 1.2,
-    }
+        requests = [(bodies[0], *sets[0])] + [
+            (body, answers, country) for body, (answers, country) in zip(bodies, sets, strict=True)
+        ]
+        return compare(port, path, requests, headers)
 
 
-def main() -> None:
-    figures = {"throughput": bench_throughput(), "pdf": bench_pdf(), "abuse": bench_abuse()}
-    out = HERE / "results"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(figures, indent=2))
-    t, p, a = figures["throughput"], figures["pdf"], figures["abuse"]
+def print_throughput(t: dict) -> None:
     print(f"load generator: {t['load_generator']}, {t['workers']} workers")
     print(f"{'':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
         r = t[name]
         print(f"{name:24} {r['per_s']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
-    print(f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}")
-    print(f"fragment cache speed-up on the results POST: {t['fragment_cache_speedup']}x")
     print(
-        f"PDF: endpoint {p['endpoint_median_ms']} ms, bare WeasyPrint "
-        f"{p['bare_weasyprint_median_ms']} ms, ratio {p['ratio']} (target <= {p['target_ratio']})"
+        f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}"
+        f" (median of {t['rounds']} side-by-side rounds: {t['results_share_per_round']};"
+        f" {t['answer_sets']} answer sets)"
     )
+    print(f"fragment cache speed-up on the results POST: {t['fragment_cache_speedup']}x")
+
+
+def print_pdf(p: dict) -> None:
+    print(
+        f"PDF median over {p['rounds']} answer sets, same HTML:"
+        f" endpoint {p['endpoint_median_ms']} ms,"
+        f" bare WeasyPrint {p['bare_weasyprint_median_ms']} ms,"
+        f" Chromium warm page {p['chromium_warm_page_median_ms']} ms"
+        f" (set_content each time {p['chromium_set_content_median_ms']} ms)"
+    )
+    print(
+        f"PDF ratios: endpoint/bare WeasyPrint {p['endpoint_vs_bare_weasyprint']} (target <= 1.2),"
+        f" endpoint/Chromium warm {p['endpoint_vs_chromium_warm']} (target <= 1.0),"
+        f" endpoint/Chromium set_content {p['endpoint_vs_chromium_set_content']}"
+    )
+
+
+def print_abuse(a: dict) -> None:
     print(
         f"abuse ({a['probe']}): crisis p50 {a['crisis_p50_ms']} ms, p95 {a['crisis_p95_ms']} ms, "
         f"max {a['crisis_max_ms']} ms, {a['crisis_failures']} failures of "
         f"{a['crisis_requests']}; PDFs {a['pdf_statuses']}, "
         f"503 without Retry-After {a['pdf_503_without_retry_after']}, other {a['pdf_other']}"
     )
+
+
+def main() -> None:
+    parts = os.environ.get("BENCH_PARTS", "throughput,pdf,abuse").split(",")
+    benches = {"throughput": bench_throughput, "pdf": bench_pdf, "abuse": bench_abuse}
+    figures = {name: bench() for name, bench in benches.items() if name in parts}
+    out = HERE / "results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(figures, indent=2))
+    if "throughput" in figures:
+        print_throughput(figures["throughput"])
+    if "pdf" in figures:
+        print_pdf(figures["pdf"])
+    if "abuse" in figures:
+        print_abuse(figures["abuse"])
     print("written to bench/results/latest.json")
 
 

@@ -196,9 +196,13 @@ def serve(host: str, port: int, workers: int, connections: int) -> None:
 @click.option(
     "--answers",
     "answers_file",
-    required=True,
     type=click.Path(path_type=Path),
     help="JSON file mapping item ids to values.",
+)
+@click.option(
+    "--sample",
+    type=click.Choice(["high", "low"]),
+    help="Instead of --answers: every answer at the high (or low) end of its scale.",
 )
 @click.option(
     "--questionnaire",
@@ -208,22 +212,33 @@ def serve(host: str, port: int, workers: int, connections: int) -> None:
 )
 @click.option("--lang", default="en", show_default=True, help="Language of the summary.")
 @click.option("--country", default=None, help="Country for crisis lines and paper size.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(path_type=Path), help="PDF file to write."
+    "--html",
+    "html_output",
+    type=click.Path(path_type=Path),
+    help="HTML file to write: the HTML the PDF is rendered from, CSS inlined, fonts as file: URLs.",
 )
 def summary(
-    answers_file: Path,
+    answers_file: Path | None,
+    sample: str | None,
     questionnaire_id: str | None,
     lang: str,
     country: str | None,
-    output: Path,
+    output: Path | None,
+    html_output: Path | None,
 ) -> None:
-    """Write the summary PDF for a JSON file of answers."""
+    """Write the summary PDF (-o) or its HTML (--html) for a JSON file of answers or a sample."""
     from . import i18n
+    from .pdf import render_pdf, standalone_html
     from .web import content
     from .web.country import OTHER, resolve_country
-    from .web.summary import summary_pdf
+    from .web.summary import page_label_css, render_summary_html
 
+    if (answers_file is None) == (sample is None):
+        raise click.UsageError("give either --answers or --sample")
+    if output is None and html_output is None:
+        raise click.UsageError("give -o (a PDF), --html (its HTML) or both")
     store = content()
     model = store.questionnaire(questionnaire_id or store.default_questionnaire)
     if model is None:
@@ -233,19 +248,38 @@ def summary(
         raise click.ClickException(
             f"no language {lang!r} (available: {', '.join(map(i18n.url_code, i18n.locales()))})"
         )
+    if sample:
+        high = sample == "high"  # reverse-keyed items at the other end
+        answers = {
+            item.id: item.scale.maximum if high != item.reverse else item.scale.minimum
+            for item in model.items
+        }
+        if model.safety:  # the safety question answered "no"
+            answers[model.safety.id] = next(o.value for o in model.safety.options if not o.flag)
+    else:
+        try:
+            answers = json.loads(answers_file.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(f"{answers_file}: {exc}") from None
     try:
-        answers = json.loads(answers_file.read_text("utf-8"))
         assess(model, answers)
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(f"{answers_file}: {exc}") from None
+    except (AnswerError, ValueError) as exc:
+        raise click.ClickException(f"{answers_file or sample}: {exc}") from None
     g.locale = locale
     # No browser, so no language region: the locale's country, else the operator's.
     default = i18n.default_country(locale, configured=current_app.config["DEFAULT_COUNTRY"])
     chosen = resolve_country(country or default or OTHER)
     if chosen is None:
         raise click.ClickException(f"not a country code: {country!r}")
-    output.write_bytes(summary_pdf(model, answers, chosen))
-    click.echo(f"wrote {output}")
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    html = render_summary_html(model, answers, chosen, created)
+    label = page_label_css()
+    if html_output is not None:
+        html_output.write_text(standalone_html(html, chosen, label), "utf-8")
+        click.echo(f"wrote {html_output}")
+    if output is not None:
+        output.write_bytes(render_pdf(html, chosen, label))
+        click.echo(f"wrote {output}")
 
 
 # The catalogs are made before the app can start: no app context.

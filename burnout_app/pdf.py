@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +111,26 @@ STYLESHEET_LINK = '<link rel="stylesheet" href="css/pdf.css">'
 _thread = threading.local()
 
 
+def standalone_html(html: str, country: str | None, page_label_css: str = "") -> str:
+    """The summary HTML as the renderer sees it, openable from disk in any browser.
+
+    pdf.css and the page rule are inlined in a ``<style>`` element, and the fonts are
+    referenced by ``file:`` URLs to the packaged files, so WeasyPrint and a browser
+    render the same document from the same fonts (``burnout-app summary --html``).
+    """
+    css = (STATIC_DIR / "css" / "pdf.css").read_text("utf-8")
+    fonts = (STATIC_DIR / "fonts").as_uri()
+    css = re.sub(r'url\("\.\./fonts/([A-Za-z0-9_-]+\.ttf)"\)', rf'url("{fonts}/\1")', css)
+    style = f"<style>\n{css}\n{_page_css(country, page_label_css)}\n</style>"
+    if STYLESHEET_LINK not in html:
+        raise ValueError("the summary HTML does not link pdf.css")
+    return html.replace(STYLESHEET_LINK, style, 1)
+
+
+def _page_css(country: str | None, page_label_css: str) -> str:
+    return f"@page {{ size: {paper_size(country)}; {page_label_css} }}"
+
+
 def _shared_styles(page_css: str) -> tuple[FontConfiguration, CSS, CSS]:
     """pdf.css parsed and its fonts loaded once per thread, and each page rule once.
 
@@ -134,7 +155,7 @@ def _shared_styles(page_css: str) -> tuple[FontConfiguration, CSS, CSS]:
 
 
 def _render(html: str, country: str | None, page_label_css: str, reuse: bool = True) -> bytes:
-    page_css = f"@page {{ size: {paper_size(country)}; {page_label_css} }}"
+    page_css = _page_css(country, page_label_css)
     if reuse and STYLESHEET_LINK in html:
         fonts, summary, page = _shared_styles(page_css)
         html = html.replace(STYLESHEET_LINK, "", 1)

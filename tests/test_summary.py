@@ -289,6 +289,65 @@ def test_cli_summary(tmp_path):
     assert "988" in pdf_text(out.read_bytes())
 
 
+@pytest.mark.parametrize(("lang", "sample", "country"), [("en", "high", "US"), ("ar", "low", "EG")])
+def test_cli_summary_html_opens_from_disk_and_is_the_pdf(tmp_path, lang, sample, country):
+    """--html writes the HTML the PDF is made from: CSS inlined, fonts as files on disk."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urlsplit
+
+    from click.testing import CliRunner
+    from weasyprint import HTML
+
+    html_file, pdf_file = tmp_path / "s.html", tmp_path / "s.pdf"
+    args = ["summary", "--sample", sample, "--lang", lang, "--country", country]
+    result = CliRunner().invoke(main, [*args, "--html", str(html_file), "-o", str(pdf_file)])
+    assert result.exit_code == 0, result.output
+    html = html_file.read_text("utf-8")
+
+    class Collect(HTMLParser):
+        links, styles, in_style = [], [], False
+
+        def handle_starttag(self, tag, attrs):
+            self.in_style = tag == "style"
+            if tag == "link":
+                self.links.append(dict(attrs))
+
+        def handle_data(self, data):
+            if self.in_style:
+                self.styles.append(data)
+
+    parsed = Collect()
+    parsed.feed(html)
+    parsed.close()
+    assert f'<html lang="{lang}"' in html.replace("-", "_")[:200] or f'lang="{lang}' in html
+    assert not [link for link in parsed.links if link.get("rel") == "stylesheet"]
+    css = "".join(parsed.styles)
+    assert ".answers table" in css and "@page" in css  # pdf.css and the page rule, inlined
+    assert ("size: letter" if country == "US" else "size: A4") in css
+    fonts = re.findall(r'url\("([^"]+)"\)', css)
+    assert len(fonts) == 4
+    for url in fonts:
+        parts = urlsplit(url)
+        assert parts.scheme == "file"
+        assert Path(unquote(parts.path)).is_file()
+        assert Path(unquote(parts.path)).suffix == ".ttf"
+
+    # The same words as the PDF the endpoint's renderer makes, from the file alone.
+    from_file = HTML(filename=str(html_file)).write_pdf(pdf_variant="pdf/ua-1")
+    assert pdf_text(from_file) == pdf_text(pdf_file.read_bytes())
+    assert len(PdfReader(io.BytesIO(from_file)).pages) == len(PdfReader(pdf_file).pages) <= 2
+    assert "not a diagnosis" in pdf_text(from_file) or lang != "en"
+
+
+def test_cli_summary_needs_answers_or_sample_and_an_output(tmp_path):
+    from click.testing import CliRunner
+
+    out = str(tmp_path / "s.html")
+    assert CliRunner().invoke(main, ["summary", "--html", out]).exit_code == 2
+    assert CliRunner().invoke(main, ["summary", "--sample", "high"]).exit_code == 2
+    assert not Path(out).exists()
+
+
 def test_cli_summary_bad_answers(tmp_path):
     from click.testing import CliRunner
 
