@@ -20,15 +20,30 @@ from babel.dates import format_date
 from babel.numbers import parse_pattern
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, request
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, LazyString, get_translations
 from flask_babel import gettext as gettext
-from flask_babel import lazy_gettext as lazy_gettext
 from flask_babel import ngettext as ngettext
 from markupsafe import Markup, escape
 
 from .domain.content import package_content_dir
 
 DEFAULT_LOCALE = "en"
+
+
+class _LazyText(LazyString):
+    """Flask-Babel's lazy string, escaped like any other text when put into HTML.
+
+    Flask-Babel's own ``__html__`` returns the translation as markup, so Jinja and
+    markupsafe would insert a catalog's ``<tags>`` as they are (see `init_app`).
+    """
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """`gettext` when the text is shown: for messages defined before any request."""
+    return _LazyText(gettext, string, **variables)
 _PO_FILES = "*/LC_MESSAGES/messages.po"
 
 

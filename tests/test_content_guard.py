@@ -516,3 +516,25 @@ def test_which_strings_are_links_sources_hosts_or_text():
         "f.yaml: text: 'http://www.samaritans.org/' must be an https:// link",
         f"f.yaml: hosts[0].host: host 'pharmacy-direct.example' {REFUSED}",
     ]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr"),
+    [
+        ("Answer question %(n)d", 'Responde <b onclick="x()">%(n)d</b>'),
+        ("Select an answer", 'Elige <b onclick="x()">una</b>'),
+    ],
+)
+def test_markup_in_a_translated_form_error_is_shown_as_text(tmp_path, msgid, msgstr):
+    """The form's messages are lazy strings: they are escaped in the error summary and
+    beside the question as any other text is (Flask-Babel's own would be inserted raw)."""
+    folder = hostile_catalogs(tmp_path, "es", msgid, msgstr)
+    client = create_app({"SECRET_KEY": "guard", "TRANSLATIONS_DIR": str(folder)}).test_client()
+    flow = Flow(client, lang="es")
+    page = flow.start()
+    if msgid == "Select an answer":  # the safety question, on the last step
+        for _ in range(3):
+            page = flow.submit(page, answers_for())
+    html = flow.submit(page, {}).get_data(as_text=True)
+    assert "onclick=&#34;x()&#34;" in html
+    assert "<b onclick" not in html

@@ -86,7 +86,7 @@ class Radios:
 
     def __call__(self, field: AnswerField, number=None, layout="list", described_by=None):
         name = escape(field.name)
-        error = escape(field.errors[0]) if field.errors else ""
+        error = escape(str(field.errors[0])) if field.errors else ""
         described = " ".join(x for x in (described_by, error and f"{field.name}-error") if x)
         html = [f'<div class="question{" question-error" if error else ""}">']
         html.append(f'\n  <fieldset id="{name}"')
