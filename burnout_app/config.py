@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Config, Flask
 
 # name: (default, type, description). The description is the README's.
 SETTINGS: dict[str, tuple[Any, type, str]] = {
@@ -138,6 +138,7 @@ def check_config(config: Mapping[str, Any]) -> None:
 
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _typed(name: str, value: Any) -> Any:
@@ -148,7 +149,10 @@ def _typed(name: str, value: Any) -> Any:
     if not isinstance(value, str) or kind is str:
         return value
     if kind is bool:
-        return value.strip().lower() in _TRUE
+        word = value.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise ValueError(f"BURNOUT_{name}={value!r}: must be on or off (1/0, true/false)")
+        return word in _TRUE
     try:
         return kind(value)
     except ValueError:
@@ -159,8 +163,18 @@ def init_app(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     """Defaults, then ``BURNOUT_*`` environment variables (read by Flask), then ``overrides``."""
     app.config.from_mapping({name: default for name, (default, _kind, _doc) in SETTINGS.items()})
     # Kept as text: each setting has a documented type, and JSON would turn a
-    # digits-only secret into a number.
-    app.config.from_prefixed_env("BURNOUT", loads=str)
+    # digits-only secret into a number. Read into a scratch Config and only the
+    # documented settings are taken: BURNOUT_DEBUG or BURNOUT_TESTING must not
+    # switch on Flask's own keys as the truthy text "false".
+    env = Config(app.root_path)
+    env.from_prefixed_env("BURNOUT", loads=str)
+    unknown = sorted(set(env) - set(SETTINGS))
+    if unknown:
+        raise ValueError(
+            ", ".join(f"BURNOUT_{name}" for name in unknown)
+            + ": not a setting (see the README's Configuration)"
+        )
+    app.config.from_mapping(env)
     app.config.from_mapping({name: _typed(name, app.config[name]) for name in SETTINGS})
     app.config.from_mapping(overrides or {})
     check_config(app.config)

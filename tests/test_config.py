@@ -80,3 +80,27 @@ def test_bad_setting_stops_start_up_naming_it(monkeypatch, name, raw, message):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 1, command
         assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("HSTS", "ture", "BURNOUT_HSTS='ture': must be on or off"),
+        ("DEBUG", "false", "BURNOUT_DEBUG: not a setting"),
+        ("TESTING", "0", "BURNOUT_TESTING: not a setting"),
+        ("SECRETKEY", "typo", "BURNOUT_SECRETKEY: not a setting"),
+    ],
+)
+def test_a_misspelt_or_foreign_setting_stops_start_up(monkeypatch, name, raw, message):
+    """Only documented settings are read: BURNOUT_DEBUG=false would otherwise set Flask's
+    DEBUG to the truthy text "false"; a misspelt on/off value never silently means off."""
+    monkeypatch.setenv(f"BURNOUT_{name}", raw)
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        configured_app()
+
+
+def test_on_and_off_words(monkeypatch):
+    for raw, value in [("on", True), ("1", True), ("TRUE", True), ("off", False), ("no", False)]:
+        monkeypatch.setenv("BURNOUT_HSTS", raw)
+        assert configured_app().config["HSTS"] is value
+    assert configured_app().debug is False
