@@ -276,7 +276,7 @@ def init_app(app: Flask) -> None:
             f"{', '.join(stale)}: missing or different from its .po; "
             "run `burnout-app translate compile` (make run and make test do)"
         )
-    app.extensions["burnout_locales"] = available_locales()
+    app.extensions["burnout_locales"] = available_locales(folder)
     Babel(
         app,
         locale_selector=current_locale,

@@ -538,3 +538,14 @@ def test_markup_in_a_translated_form_error_is_shown_as_text(tmp_path, msgid, msg
     html = flow.submit(page, {}).get_data(as_text=True)
     assert "onclick=&#34;x()&#34;" in html
     assert "<b onclick" not in html
+
+
+def test_the_translations_folder_decides_the_languages_offered(tmp_path):
+    """An operator's catalog folder without Arabic offers no Arabic: /ar/ would otherwise
+    say lang="ar" dir="rtl" over English text."""
+    folder = copy_dir("translations", tmp_path)
+    shutil.rmtree(folder / "ar")
+    client = create_app({"SECRET_KEY": "guard", "TRANSLATIONS_DIR": str(folder)}).test_client()
+    assert client.get("/ar/").status_code == 404
+    page = client.get("/es/").get_data(as_text=True)
+    assert 'lang="es"' in page and "العربية" not in page and "Deutsch" in page
