@@ -148,12 +148,7 @@ def score(questionnaire: Path, answers_file: Path) -> None:
         model = load_questionnaire(questionnaire)
     except ContentError as exc:
         raise click.ClickException(str(exc)) from None
-    try:
-        answers = json.loads(answers_file.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(f"{answers_file}: cannot read answers: {exc}") from None
-    if not isinstance(answers, dict):
-        raise click.ClickException(f"{answers_file}: answers must be a JSON object")
+    answers = _read_answers(answers_file)
     try:
         assessment = assess(model, answers)
     except AnswerError as exc:
@@ -190,6 +185,17 @@ def serve(host: str, port: int, workers: int, connections: int) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException("content files are not valid; the app did not start") from None
+
+
+def _read_answers(answers_file: Path) -> dict:
+    """A JSON object of answers from a file, or one line saying what is wrong."""
+    try:
+        answers = json.loads(answers_file.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"{answers_file}: cannot read answers: {exc}") from None
+    if not isinstance(answers, dict):
+        raise click.ClickException(f"{answers_file}: answers must be a JSON object")
+    return answers
 
 
 @main.command()
@@ -257,10 +263,7 @@ def summary(
         if model.safety:  # the safety question answered "no"
             answers[model.safety.id] = next(o.value for o in model.safety.options if not o.flag)
     else:
-        try:
-            answers = json.loads(answers_file.read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise click.ClickException(f"{answers_file}: {exc}") from None
+        answers = _read_answers(answers_file)
     try:
         assess(model, answers)
     except (AnswerError, ValueError) as exc:

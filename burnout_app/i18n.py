@@ -44,6 +44,8 @@ class _LazyText(LazyString):
 def lazy_gettext(string: str, **variables) -> LazyString:
     """`gettext` when the text is shown: for messages defined before any request."""
     return _LazyText(gettext, string, **variables)
+
+
 _PO_FILES = "*/LC_MESSAGES/messages.po"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from burnout_app.cli import main
@@ -109,3 +110,18 @@ def test_score_prints_the_same_scores_as_the_api(tmp_path):
     # One model writes both: the CLI prints the API's scores, without the referrals.
     assert printed == {key: served[key] for key in printed}
     assert set(served) - set(printed) == {"language", "not_a_diagnosis", "referrals"}
+
+
+@pytest.mark.parametrize("content", ["[]", "null", "3", "{not json"])
+def test_score_and_summary_refuse_answers_that_are_not_an_object(tmp_path, content):
+    answers = tmp_path / "answers.json"
+    answers.write_text(content)
+    commands = [
+        ["score", str(FULL), "--answers", str(answers)],
+        ["summary", "--answers", str(answers), "-o", str(tmp_path / "s.pdf")],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"{answers}: " in result.output and "Traceback" not in result.output

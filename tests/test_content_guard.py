@@ -549,3 +549,20 @@ def test_the_translations_folder_decides_the_languages_offered(tmp_path):
     assert client.get("/ar/").status_code == 404
     page = client.get("/es/").get_data(as_text=True)
     assert 'lang="es"' in page and "العربية" not in page and "Deutsch" in page
+
+
+def test_a_page_label_translation_cannot_end_the_inlined_style(tmp_path, monkeypatch):
+    """`summary --html` inlines the page rule in a <style>: a catalog's "</style>" stays
+    inside the CSS string, and the file has no script."""
+    hostile = "</style><script>alert(1)</script>\n%(page)s / %(pages)s"
+    folder = hostile_catalogs(tmp_path, "es", "Page %(page)s of %(pages)s", hostile)
+    monkeypatch.setenv("BURNOUT_TRANSLATIONS_DIR", str(folder))
+    out = tmp_path / "summary.html"
+    result = CliRunner().invoke(
+        main, ["summary", "--sample", "high", "--lang", "es", "--html", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    html = out.read_text("utf-8")
+    assert "<script" not in html
+    assert html.count("</style>") == 1
+    assert '"\\3c /style>\\3c script>alert(1)\\3c /script>\\a "' in html

@@ -30,7 +30,14 @@ def page_label_css() -> str:
         elif piece == "\0pages\0":
             parts.append("counter(pages)")
         elif piece:
-            escaped = piece.replace("\\", "\\\\").replace('"', '\\"')
+            # A CSS string: also no "<" (the rule is inlined in a <style> by
+            # `summary --html`, where "</style>" would end it) and no raw newline.
+            escaped = (
+                piece.replace("\\", "\\\\")
+                .replace('"', '\\"')
+                .replace("<", "\\3c ")
+                .replace("\n", "\\a ")
+            )
             parts.append(f'"{escaped}"')
     return "@bottom-center { content: " + " ".join(parts) + "; }"
 
