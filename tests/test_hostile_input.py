@@ -98,6 +98,7 @@ def test_api_errors_are_problem_json(hc, method, path, status):
         ("/api/v1/nothing-here", "text/html", True),  # under the API's prefix: its 404
         ("/api/v1/questionnaires/no-such-questionnaire", "text/html", True),  # the API's view
         ("/api/v1x/nothing-here", None, False),  # not the API's prefix
+        ("/api/v1", "text/html", True),  # the prefix itself
     ],
 )
 def test_errors_are_problem_json_for_the_api_and_json_clients_else_a_page(
@@ -108,6 +109,9 @@ def test_errors_are_problem_json_for_the_api_and_json_clients_else_a_page(
     assert (response.content_type == PROBLEM) is problem
     if not problem:
         assert "Page not found" in response.get_data(as_text=True)
+    # Outside the API the answer depends on Accept, and says so to caches.
+    in_api = path == "/api/v1" or path.startswith("/api/v1/")
+    assert ("Accept" in response.vary) is not in_api
 
 
 def test_an_oversized_api_body_is_a_413_problem(hc):

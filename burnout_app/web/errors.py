@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, Response, current_app, g, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
 from .. import i18n
 from ..i18n import N_, gettext
@@ -64,21 +64,34 @@ API = "api"
 """The blueprint whose every error is problem+json, whatever the client accepts."""
 
 
-def _wants_problem_json() -> bool:
+def _in_api() -> bool:
+    """The API's request, or a URL that matched no route under the API's own prefix
+    (``/api/v1/nothing-here`` and ``/api/v1`` are API 404s)."""
+    if request.blueprint is not None or request.url_rule is not None:
+        return request.blueprint == API
+    prefix = (current_app.blueprints[API].url_prefix or "").rstrip("/")
+    return request.path == prefix or request.path.startswith(prefix + "/")
+
+
+def _respond(status: int, title: str, detail: str, headers: dict | None = None) -> Response:
     """problem+json for the API and for clients that prefer JSON to HTML; else a page.
 
-    A URL that matched no route has no blueprint: it is the API's when it lies under
-    that blueprint's own prefix (``/api/v1/nothing-here`` is an API 404).
+    Outside the API the choice follows ``Accept``, so the answer says so (``Vary``)
+    and a shared cache never gives a browser's page to a JSON client.
     """
-    blueprint = request.blueprint
-    if blueprint is None and request.url_rule is None:
-        prefix = current_app.blueprints[API].url_prefix or ""
-        if request.path.startswith(prefix.rstrip("/") + "/"):
-            blueprint = API
-    if blueprint == API:
-        return True
+    in_api = _in_api()
     offered = ("text/html", "application/problem+json", "application/json")
-    return request.accept_mimetypes.best_match(offered, "text/html") != "text/html"
+    if in_api or request.accept_mimetypes.best_match(offered, "text/html") != "text/html":
+        from .api import problem_response
+
+        response = problem_response(status, title, detail)
+    else:
+        body, _ = _render(status, detail)
+        response = make_response(body, status)
+    response.headers.update(headers or {})
+    if not in_api:
+        response.vary.add("Accept")
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -90,24 +103,11 @@ def init_app(app: Flask) -> None:
             headers["Allow"] = ", ".join(exc.valid_methods or [])
         if code == 503:
             headers["Retry-After"] = "10"
-        if _wants_problem_json():
-            from .api import problem_response
-
-            response = problem_response(code, exc.name, exc.description or exc.name)
-            response.headers.update(headers)
-            return response
-        body, status = _render(code, exc.description)
-        return body, status, headers
+        return _respond(code, exc.name, exc.description or exc.name, headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         # The traceback is for the operator (in production through the scrubbed error log,
         # see serving.PrivateLogger). The request body is never logged: it holds answers.
         log.exception("Unhandled %s on %s %s", type(exc).__name__, request.method, request.path)
-        if _wants_problem_json():
-            from .api import problem_response
-
-            return problem_response(
-                500, "Internal server error", "something went wrong on our side"
-            )
-        return _render(InternalServerError.code, None)
+        return _respond(500, "Internal server error", "something went wrong on our side")
