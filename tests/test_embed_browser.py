@@ -435,8 +435,9 @@ def test_plain_iframe_without_script_works(setup, blocked_context):
     page.close()
 
 
-def test_a_missed_question_focuses_the_error_summary_in_view(setup, shared_process_context):
-    page = shared_process_context.new_page()
+def started_on_a_phone(setup, context):
+    """The portal's page at phone size, its console recorded, the check started in the frame."""
+    page = context.new_page()
     page.set_viewport_size(PHONE)
     console = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
@@ -445,6 +446,11 @@ def test_a_missed_question_focuses_the_error_summary_in_view(setup, shared_proce
     frame_element = page.wait_for_selector("[data-burnout-self-check] iframe")
     frame = frame_element.content_frame()
     frame.get_by_role("button", name="Start now").click()
+    return page, console, frame_element, frame
+
+
+def test_a_missed_question_focuses_the_error_summary_in_view(setup, shared_process_context):
+    page, console, frame_element, frame = started_on_a_phone(setup, shared_process_context)
     frame.get_by_text(f"Step 1 of {len(CHECK_IN_STEPS)}", exact=True).wait_for()
     frame.locator("button[value=continue]").click()
     summary = frame.locator(".error-summary")
@@ -600,15 +606,7 @@ def test_back_and_forward_inside_the_portal(request, setup, context_name, viewpo
 def test_back_to_the_results_from_the_crisis_lines_inside_the_portal(setup, blocked_context):
     """The results, a link to the crisis lines, Back: the frame loads the results' address
     again and shows the results as they were left, with the host told as on any load."""
-    page = blocked_context.new_page()
-    page.set_viewport_size(PHONE)
-    console = []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(setup["allowed"])
-    frame_element = page.wait_for_selector("[data-burnout-self-check] iframe")
-    frame = frame_element.content_frame()
-    frame.get_by_role("button", name="Start now").click()
+    page, console, frame_element, frame = started_on_a_phone(setup, blocked_context)
     chosen = answers("high")
     for step in CHECK_IN_STEPS:
         frame.get_by_text(f"Step {step['number']} of {len(CHECK_IN_STEPS)}", exact=True).wait_for()
