@@ -12,6 +12,10 @@ slows all three alike:
   browser prints a document it already holds, so it is the hardest figure to beat;
   ``set_content`` plus ``page.pdf()`` each time (what a service printing new HTML
   per request does) is reported beside it.
+
+Before them, the floor: the endpoint's render path (`pdf._render`, stylesheet and
+fonts reused) for a two-page document of two lines. Whatever the summary holds,
+WeasyPrint spends at least that.
 """
 
 from __future__ import annotations
@@ -43,6 +47,27 @@ def write_html(answers: dict, country: str, folder: Path, n: int) -> Path:
     with contextlib.redirect_stdout(io.StringIO()):  # "wrote ..."
         main.main(args, standalone_mode=False)
     return out
+
+
+FLOOR_HTML = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Floor</title>'
+    '{link}</head><body><h1>Summary</h1><p style="break-before: page">End.</p></body></html>'
+)
+
+
+def floor_ms(rounds: int = 15) -> float:
+    """Median ms of the endpoint's render path for a two-page, two-line document."""
+    from burnout_app import pdf
+
+    html = FLOOR_HTML.format(link=pdf.STYLESHEET_LINK)
+    label = '@bottom-center { content: "Page " counter(page) " of " counter(pages); }'
+    pdf._render(html, "GB", label)  # stylesheet parsed, fonts loaded
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        pdf._render(html, "GB", label)
+        times.append(time.perf_counter() - start)
+    return _median_ms(times)
 
 
 def compare(port: int, path: str, requests: list[tuple[bytes, dict, str]], headers: dict) -> dict:
@@ -92,6 +117,7 @@ def compare(port: int, path: str, requests: list[tuple[bytes, dict, str]], heade
         browser.close()
     e, b, w, f = map(_median_ms, (endpoint, bare, warm, fresh))
     return {
+        "weasyprint_floor_two_lines_ms": floor_ms(),
         "rounds": len(endpoint),
         "answer_sets": len(endpoint),
         "endpoint_median_ms": e,

@@ -8,10 +8,13 @@
    other work on the machine slows them alike; shares are the median of each
    round's ratio. Requests/s, p50 and p99, the results POST's share of
    hello-world, and the same POST with the fragment cache off (the cache must
-   pay for itself).
+   pay for itself). Beside them, bare Flask sending the bytes of one real results
+   page with no work behind it: how far any cut in the app's own work could go.
 2. The PDF: the endpoint's median time against bare WeasyPrint (target: at most
    1.2x) and Chromium print-to-PDF (target: at most 1x) on the same HTML from
-   `burnout-app summary --html`, for 15 answer sets, side by side (pdfcompare.py).
+   `burnout-app summary --html`, for 15 answer sets, side by side (pdfcompare.py),
+   and WeasyPrint's floor: the same render path for a two-page document of two
+   lines, with the same stylesheet and fonts.
 3. Abuse: the default `burnout-app serve` with 60 connections trickling headers,
    20 slow request bodies and 30 concurrent PDF downloads, while the crisis page
    is fetched (target: p95 at most 1 s, no failures; every PDF request gets 200
@@ -29,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -131,6 +135,24 @@ def results_request(
     return "/en/check/burnout-self-check/results", bodies, headers, sets
 
 
+NAMES = (
+    "hello_world",
+    "static_results_page",
+    "question_get",
+    "results_post",
+    "results_post_cache_off",
+)
+
+
+def one_results_page(port: int, path: str, bodies: list[bytes], headers: dict) -> bytes:
+    """One real results page, for the bare-Flask server to send as constant bytes."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=bodies[0], headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
 def _slice(port, path, bodies, headers, method, seconds):
     """One timed load: (requests, seconds, p50 ms, p99 ms, errors), wrk or the Python one."""
     if wrk_available():
@@ -162,14 +184,19 @@ def bench_throughput() -> dict:
             if name == "results_post":
                 questions = "/en/check/burnout-self-check/questions"
                 targets["question_get"] = (port, questions, None, {}, "GET")
+        page = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".html"))
+        page.write(one_results_page(*targets["results_post"][:4]))
+        page.flush()
         port = free_port()
-        stack.enter_context(server(gunicorn_args("hello:app", port), port, "/", "POST"))
+        hello = gunicorn_args("hello:app", port)
+        stack.enter_context(server(hello, port, "/", "POST", BENCH_PAGE=page.name))
         targets["hello_world"] = (port, "/", [b""], form, "POST")
+        targets["static_results_page"] = (port, "/page", [b""], form, "POST")
         for target in targets.values():
             _slice(*target, seconds=2)  # warm-up: caches filled, workers started
         slices = {name: [] for name in targets}
         for _ in range(ROUNDS):
-            for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
+            for name in NAMES:
                 slices[name].append(_slice(*targets[name], seconds=SECONDS / ROUNDS))
     figures = {
         "load_generator": "wrk" if wrk_available() else "python (wrk not installed)",
@@ -193,6 +220,7 @@ def bench_throughput() -> dict:
 
     figures["results_share_of_hello_world"] = share("results_post")
     figures["question_share_of_hello_world"] = share("question_get")
+    figures["static_page_share_of_hello_world"] = share("static_results_page")
     figures["fragment_cache_speedup"] = share("results_post", "results_post_cache_off")
     figures["results_share_per_round"] = [
         round(a[0] / a[1] / (b[0] / b[1]), 3)
@@ -235,13 +263,17 @@ def bench_pdf(rounds: int = 15) -> dict:
 def print_throughput(t: dict) -> None:
     print(f"load generator: {t['load_generator']}, {t['workers']} workers")
     print(f"{'':24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
-    for name in ("hello_world", "question_get", "results_post", "results_post_cache_off"):
+    for name in NAMES:
         r = t[name]
         print(f"{name:24} {r['per_s']:9.0f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}")
     print(
         f"results POST share of hello-world: {t['results_share_of_hello_world']:.1%}"
         f" (median of {t['rounds']} side-by-side rounds: {t['results_share_per_round']};"
         f" {t['answer_sets']} answer sets)"
+    )
+    print(
+        "the same results page served as constant bytes by bare Flask (the ceiling for any"
+        f" cut in the app's own work): {t['static_page_share_of_hello_world']:.1%} of hello-world"
     )
     print(f"fragment cache speed-up on the results POST: {t['fragment_cache_speedup']}x")
 
@@ -252,7 +284,8 @@ def print_pdf(p: dict) -> None:
         f" endpoint {p['endpoint_median_ms']} ms,"
         f" bare WeasyPrint {p['bare_weasyprint_median_ms']} ms,"
         f" Chromium warm page {p['chromium_warm_page_median_ms']} ms"
-        f" (set_content each time {p['chromium_set_content_median_ms']} ms)"
+        f" (set_content each time {p['chromium_set_content_median_ms']} ms);"
+        f" WeasyPrint's floor, two lines on two pages: {p['weasyprint_floor_two_lines_ms']} ms"
     )
     print(
         f"PDF ratios: endpoint/bare WeasyPrint {p['endpoint_vs_bare_weasyprint']} (target <= 1.2),"
